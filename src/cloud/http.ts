@@ -1,0 +1,266 @@
+/**
+ * JSON over HTTP to one Huawei Cloud service endpoint: one keep-alive undici `Pool` per endpoint, AK/SK
+ * signing of the exact bytes sent, connect/headers/body timeouts, and every failure mapped to `CloudError`.
+ * The IAM and VPCEP clients build on it, so callers never see an undici error.
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { CloudError, type CloudService } from './errors.ts';
+import { ResponseShapeError } from './response-shape.ts';
+import { type AccessKey, encodeRfc3986, parseAuthorization, signRequest } from './signer.ts';
+import { type CallContext, httpError, invalidResponseError, transportError } from './upstream-errors.ts';
+
+/** Timeouts in milliseconds, named as undici names them. */
+export interface HttpTimeouts {
+  /** Time to establish the TCP (and TLS) connection. */
+  connectTimeout: number;
+  /** Time from sending the request until the complete response headers arrive. */
+  headersTimeout: number;
+  /** Maximum idle time between two chunks of the response body. */
+  bodyTimeout: number;
+}
+
+export const DEFAULT_TIMEOUTS: HttpTimeouts = {
+  connectTimeout: 3000,
+  headersTimeout: 10_000,
+  bodyTimeout: 10_000,
+};
+
+/**
+ * Larger response bodies are rejected as invalid. A VPCEP list page of 1000 endpoints, at roughly 1 KB
+ * each (an estimate), stays well below it.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+/** The part of a pino logger that the transport uses. */
+export interface DebugLogger {
+  debug(details: object, message: string): void;
+}
+
+export interface CloudTransportOptions {
+  service: CloudService;
+  /** Base URL such as `https://vpcep.cn-north-4.myhuaweicloud.com`. Trailing slashes are ignored. */
+  endpoint: string;
+  /** AK/SK that signs every request. Without it, requests go out unsigned. */
+  accessKey?: AccessKey;
+  /** Headers sent and signed on every request, such as `X-Project-Id`. */
+  fixedHeaders?: Record<string, string>;
+  timeouts?: Partial<HttpTimeouts>;
+  logger?: DebugLogger;
+  maxResponseBytes?: number;
+}
+
+export interface CloudRequest {
+  /** Operation name used in errors and logs, such as `createEndpoint`. */
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path below the endpoint's base path, starting with `/`, ids already percent-encoded. */
+  path: string;
+  /** Query parameters. Undefined values are left out. */
+  query?: Record<string, string | undefined>;
+  /** JSON body, serialized compactly once. The signature covers exactly those bytes. */
+  body?: object;
+  /** Extra headers, sent and signed. Their values are treated as secrets and kept out of error messages. */
+  headers?: Record<string, string>;
+  /** Further values to keep out of error messages, such as a password inside the body. */
+  secrets?: string[];
+  /** Whether a 2xx response must carry a JSON body. */
+  expectJson: boolean;
+}
+
+export interface CloudResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body when the request expected one, otherwise undefined. */
+  body: unknown;
+  requestId?: string;
+}
+
+interface RawExchange {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export class CloudTransport {
+  readonly service: CloudService;
+  readonly origin: string;
+  readonly #basePath: string;
+  readonly #pool: Pool;
+  readonly #accessKey?: AccessKey;
+  readonly #fixedHeaders: Record<string, string>;
+  readonly #logger?: DebugLogger;
+  #closed = false;
+
+  constructor(options: CloudTransportOptions) {
+    const { origin, basePath } = parseEndpoint(options.endpoint);
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+
+    this.service = options.service;
+    this.origin = origin;
+    this.#basePath = basePath;
+    this.#accessKey = options.accessKey;
+    this.#fixedHeaders = options.fixedHeaders ?? {};
+    this.#logger = options.logger;
+    this.#pool = new Pool(origin, {
+      connectTimeout: timeouts.connectTimeout,
+      headersTimeout: timeouts.headersTimeout,
+      bodyTimeout: timeouts.bodyTimeout,
+      maxResponseSize: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    });
+  }
+
+  /**
+   * Sends one request and hands the 2xx response to `read`, which maps the body to a domain value. A
+   * `ResponseShapeError` from `read` becomes a `CloudError` of kind `invalid-response`.
+   */
+  async send<T>(request: CloudRequest, read: (response: CloudResponse) => T): Promise<T> {
+    const url = this.#buildUrl(request);
+    const bodyText = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const headers = this.#buildHeaders(request, url, bodyText);
+    const context = this.#context(request, headers);
+    const started = performance.now();
+
+    let exchange: RawExchange;
+    try {
+      exchange = await this.#exchange(request.method, url, headers, bodyText);
+    } catch (error) {
+      const mapped = transportError(context, error);
+      this.#log(request, url, started, { error: mapped instanceof CloudError ? mapped.kind : mapped.name });
+      throw mapped;
+    }
+
+    const requestId = firstHeader(exchange.headers['x-request-id']);
+    this.#log(request, url, started, { status: exchange.status, requestId });
+    if (exchange.status < 200 || exchange.status > 299) {
+      throw httpError(context, exchange.status, exchange.text, requestId);
+    }
+    return this.#read(context, request, exchange, requestId, read);
+  }
+
+  /** Closes the pool's connections after running requests finish. Calling it twice is harmless. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.close();
+  }
+
+  #buildUrl(request: CloudRequest): URL {
+    if (!request.path.startsWith('/')) throw new TypeError(`path must start with "/": ${request.path}`);
+
+    const url = new URL(`${this.origin}${this.#basePath}${request.path}`);
+    url.search = serializeQuery(request.query ?? {});
+    return url;
+  }
+
+  #buildHeaders(request: CloudRequest, url: URL, bodyText: string | undefined): Record<string, string> {
+    const headers = {
+      'Content-Type': 'application/json',
+      ...this.#fixedHeaders,
+      ...request.headers,
+    };
+    if (!this.#accessKey) return headers;
+    return signRequest({ method: request.method, url, headers, body: bodyText }, this.#accessKey);
+  }
+
+  #context(request: CloudRequest, sentHeaders: Record<string, string>): CallContext {
+    const secrets = [...Object.values(request.headers ?? {}), ...(request.secrets ?? [])];
+    if (this.#accessKey) secrets.push(this.#accessKey.accessKeyId, this.#accessKey.secretAccessKey);
+
+    const signature = parseAuthorization(sentHeaders.Authorization ?? '')?.signature;
+    if (signature) secrets.push(signature);
+    return { service: this.service, operation: request.operation, origin: this.origin, secrets };
+  }
+
+  /** Sends the request and reads the whole body, so that body timeouts and resets surface here too. */
+  async #exchange(
+    method: CloudRequest['method'],
+    url: URL,
+    headers: Record<string, string>,
+    bodyText: string | undefined,
+  ): Promise<RawExchange> {
+    const response = await this.#pool.request({
+      method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+      body: bodyText,
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, headers: response.headers, text };
+  }
+
+  #read<T>(
+    context: CallContext,
+    request: CloudRequest,
+    exchange: RawExchange,
+    requestId: string | undefined,
+    read: (response: CloudResponse) => T,
+  ): T {
+    const details = { httpStatus: exchange.status, requestId };
+    let body: unknown;
+    if (request.expectJson) {
+      try {
+        body = JSON.parse(exchange.text);
+      } catch (error) {
+        const reason = `the HTTP ${exchange.status} response body is not JSON`;
+        throw invalidResponseError(context, reason, { ...details, cause: error });
+      }
+    }
+
+    try {
+      return read({ status: exchange.status, headers: exchange.headers, body, requestId });
+    } catch (error) {
+      if (error instanceof ResponseShapeError) throw invalidResponseError(context, error.message, details);
+      throw error;
+    }
+  }
+
+  #log(request: CloudRequest, url: URL, started: number, outcome: object): void {
+    this.#logger?.debug(
+      {
+        service: this.service,
+        operation: request.operation,
+        method: request.method,
+        path: `${url.pathname}${url.search}`,
+        ...outcome,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'upstream call',
+    );
+  }
+}
+
+/**
+ * Splits a configured base URL into origin and path prefix. Trailing slashes are stripped, because a
+ * doubled slash would be signed as an empty path segment.
+ */
+export function parseEndpoint(endpoint: string): { origin: string; basePath: string } {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new TypeError(`invalid endpoint URL "${endpoint}": expected a URL such as https://host`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`invalid endpoint URL "${endpoint}": the scheme must be http or https`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new TypeError(`invalid endpoint URL for ${url.origin}: remove the credentials, query or fragment`);
+  }
+  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+}
+
+/**
+ * Serializes query parameters with RFC 3986 encoding, so that a space goes out as `%20` and never as `+`,
+ * which a verifier could decode either way.
+ */
+export function serializeQuery(query: Record<string, string | undefined>): string {
+  return Object.entries(query)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`)
+    .join('&');
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
