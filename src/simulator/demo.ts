@@ -87,3 +87,16 @@ export const DEMO_SERVICES = {
 export function serviceName(service: DemoService, region = DEMO_REGION): string {
   return `${region}.${service.shortName}.${service.id}`;
 }
+
+/** The customer's AK/SK, for provider-side calls (accept, reject, whitelist) signed instead of token-authenticated. */
+export const CUSTOMER_ACCESS_KEY = {
+  accessKeyId: 'DEMOCUSTOMERAK000001',
+  secretAccessKey: 'demo-customer-secret-key-not-for-real-use',
+};
+
+/** The customer's VPC and subnet, where the load balancer behind the demo endpoint services sits. */
+export const CUSTOMER_VPC_ID = '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d';
+export const CUSTOMER_SUBNET_ID = '6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a';
+
+/** Port of the customer load balancer's private IP (`vip_port_id`), the backend of every demo endpoint service. */
+export const CUSTOMER_LB_PORT_ID = '4c3b2a19-0f8e-4d7c-a6b5-9483726150fe';
