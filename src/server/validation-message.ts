@@ -1,0 +1,83 @@
+/**
+ * Turns schema validation errors into one sentence that names each field at fault and what it must be,
+ * such as `body field "ds_type" must be a string; unknown body field "vpc_ep_service_name"`.
+ */
+
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+const PART_NAMES: Record<string, string> = {
+  body: 'body field',
+  querystring: 'query parameter',
+  params: 'path parameter',
+  headers: 'header',
+};
+
+export function describeValidationErrors(issues: ValidationIssue[], part: string | undefined): string {
+  const label = PART_NAMES[part ?? 'body'] ?? 'field';
+  const typesByPath = new Map<string, string[]>();
+  const sentences: string[] = [];
+
+  for (const issue of issues) {
+    const field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    if (issue.keyword === 'type') {
+      const types = typesByPath.get(field) ?? [];
+      types.push(String(issue.params.type));
+      typesByPath.set(field, types);
+      continue;
+    }
+    const sentence = describeIssue(issue, field, label);
+    if (sentence) sentences.push(sentence);
+  }
+
+  for (const [field, types] of typesByPath) {
+    const expected = types.map(withArticle).join(' or ');
+    sentences.unshift(
+      field ? `${label} "${field}" must be ${expected}` : `the request ${part ?? 'body'} must be ${expected}`,
+    );
+  }
+  return sentences.length > 0 ? `Invalid request: ${sentences.join('; ')}.` : 'Invalid request.';
+}
+
+function describeIssue(issue: ValidationIssue, field: string, label: string): string | undefined {
+  const { params } = issue;
+  switch (issue.keyword) {
+    case 'required':
+      return (params.requiredProperties as string[])
+        .map((name) => `${label} "${joinPath(field, name)}" is required`)
+        .join('; ');
+    case 'additionalProperties':
+      return (params.additionalProperties as string[])
+        .map((name) => `unknown ${label} "${joinPath(field, name)}"`)
+        .join('; ');
+    case 'maxLength':
+      return `${label} "${field}" must be at most ${params.limit} characters`;
+    case 'minLength':
+      return `${label} "${field}" must be at least ${params.limit} characters`;
+    case 'minimum':
+      return `${label} "${field}" must be at least ${params.limit}`;
+    case 'maximum':
+      return `${label} "${field}" must be at most ${params.limit}`;
+    case 'pattern':
+      return `${label} "${field}" has an invalid format`;
+    // `boolean` and `anyOf` repeat what the branch errors already said.
+    case 'boolean':
+    case 'anyOf':
+      return undefined;
+    default:
+      return `${label} "${field}" ${issue.message ?? 'is invalid'}`;
+  }
+}
+
+function joinPath(parent: string, name: string): string {
+  return parent ? `${parent}.${name}` : name;
+}
+
+function withArticle(type: string): string {
+  if (type === 'null') return 'null';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
