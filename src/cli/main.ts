@@ -1,0 +1,82 @@
+/**
+ * Command line entry: `start` runs the service (with the simulator unless cloud endpoints are set),
+ * `sim` runs the simulator alone. Settings come from environment variables; see the README.
+ */
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config.ts';
+import { CUSTOMER_ACCOUNT, DEMO_ACCOUNT } from '../simulator/demo.ts';
+import { startSimulator } from '../simulator/index.ts';
+import { startBanner } from './banner.ts';
+import { createLogger } from './logger.ts';
+import { displayHost, startService } from './service.ts';
+
+const program = new Command()
+  .name('vpcep-connect')
+  .description("Verify a customer's VPC endpoint service and create a VPC endpoint to it.");
+
+program
+  .command('start', { isDefault: true })
+  .description('Start the API; without IAM_ENDPOINT and VPCEP_ENDPOINT, start the simulator beside it.')
+  .action(async () => {
+    const config = loadConfigOrExit();
+    const logger = createLogger(config.logLevel);
+    const service = await startService(config, logger);
+    process.stdout.write(startBanner(service.url, service.simulator?.url, config.region));
+    closeOnSignal(() => service.close());
+  });
+
+program
+  .command('sim')
+  .description('Start only the IAM and VPCEP simulator, on HOST:SIM_PORT.')
+  .action(async () => {
+    const config = loadConfigOrExit();
+    const simulator = await startSimulator({
+      host: config.host,
+      port: config.simPort,
+      region: config.region,
+      endpointSettleDelayMs: config.simulatorSettleDelayMs,
+    });
+    const url = `http://${displayHost(config.host)}:${simulator.port}`;
+    process.stdout.write(
+      `IAM and VPCEP simulator on ${url} (region ${config.region}).\n` +
+        `Demo user ${DEMO_ACCOUNT.userName} / ${DEMO_ACCOUNT.password}, customer ${CUSTOMER_ACCOUNT.userName} / ${CUSTOMER_ACCOUNT.password}.\n`,
+    );
+    closeOnSignal(() => simulator.close());
+  });
+
+function loadConfigOrExit() {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+function closeOnSignal(close: () => Promise<void>): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stderr.write(`Received ${signal}, shutting down.\n`);
+    close().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`Shutdown failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+program.parseAsync().catch((error: Error) => {
+  const hint =
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (set PORT or SIM_PORT to a free port)' : '';
+  process.stderr.write(`vpcep-connect failed to start: ${error.message}${hint}\n`);
+  process.exit(1);
+});

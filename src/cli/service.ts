@@ -1,0 +1,123 @@
+/**
+ * The composition root: builds the clients, the store and the HTTP app from one Config, and starts the
+ * simulator beside them when no cloud endpoints are configured.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { HttpIamClient } from '../cloud/iam.ts';
+import { HttpVpcepClient } from '../cloud/vpcep.ts';
+import type { CloudSettings, Config } from '../config.ts';
+import { buildApp } from '../server/app.ts';
+import { type RunningSimulator, startSimulator } from '../simulator/index.ts';
+import { openDatabase, type Store } from '../store/index.ts';
+import { seedDemoWorkspace, simulatorCloudSettings } from './demo-setup.ts';
+
+export interface Service {
+  app: FastifyInstance;
+  store: Store;
+  /** Closes the app, the upstream connection pools and the store. */
+  close(): Promise<void>;
+}
+
+export interface RunningService {
+  /** Base URL of the API, such as http://127.0.0.1:8080. */
+  url: string;
+  app: FastifyInstance;
+  /** Present when the simulator stands in for IAM and VPCEP. */
+  simulator?: RunningSimulator;
+  close(): Promise<void>;
+}
+
+/** Builds the app on `cloud` without listening; `startService` and the tests share it. */
+export async function buildService(config: Config, cloud: CloudSettings, logger: Logger): Promise<Service> {
+  const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+
+  const timeouts = {
+    connectTimeout: config.upstream.connectTimeoutMs,
+    headersTimeout: config.upstream.responseTimeoutMs,
+    bodyTimeout: config.upstream.responseTimeoutMs,
+  };
+  const upstreamLogger = logger.child({ component: 'upstream' });
+  const iam = new HttpIamClient({
+    endpoint: cloud.iamEndpoint,
+    accessKey: cloud.accessKey,
+    timeouts,
+    logger: upstreamLogger,
+  });
+  const vpcep = new HttpVpcepClient({
+    endpoint: cloud.vpcepEndpoint,
+    projectId: cloud.platformProjectId,
+    accessKey: cloud.accessKey,
+    timeouts,
+    logger: upstreamLogger,
+  });
+
+  const app = await buildApp({
+    iam,
+    logger,
+    workflow: {
+      db: store.db,
+      vpcep,
+      platform: {
+        region: config.region,
+        domainId: cloud.platformDomainId,
+        vpcId: cloud.vpcId,
+        subnetId: cloud.subnetId,
+      },
+      endpointWaitMs: config.endpointWaitMs,
+      clock: Date.now,
+      logger,
+    },
+  });
+
+  return {
+    app,
+    store,
+    async close() {
+      await app.close();
+      await Promise.all([iam.close(), vpcep.close()]);
+      await store.close();
+    },
+  };
+}
+
+/** Starts the simulator when needed, then the service, and listens on HOST:PORT. */
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  const simulator = config.cloud
+    ? undefined
+    : await startSimulator({
+        host: config.host,
+        port: config.simPort,
+        region: config.region,
+        endpointSettleDelayMs: config.simulatorSettleDelayMs,
+      });
+  const cloud = config.cloud ?? simulatorCloudSettings(simulator!.url);
+
+  let service: Service;
+  try {
+    service = await buildService(config, cloud, logger);
+    if (simulator) await seedDemoWorkspace(service.store.db, Date.now());
+    await service.app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await simulator?.close();
+    throw error;
+  }
+
+  const address = service.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    url: `http://${displayHost(config.host)}:${port}`,
+    app: service.app,
+    simulator,
+    async close() {
+      await service.close();
+      await simulator?.close();
+    },
+  };
+}
+
+/** A wildcard listen address is reachable as loopback; URLs printed for people use that. */
+export function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,115 @@
+/**
+ * A whole vpcep-connect stack for API tests: the simulator on a loopback port, a SQLite store in a
+ * temporary folder (or a PostgreSQL database), and the service built by the same composition root as
+ * `npm start`. Requests go through `app.inject`; the service's own upstream calls cross real sockets.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { DEMO_WORKSPACE_ID, seedDemoWorkspace, simulatorCloudSettings } from '../../src/cli/demo-setup.ts';
+import { buildService } from '../../src/cli/service.ts';
+import { requestPasswordToken } from '../../src/cloud/iam.ts';
+import { type CloudSettings, loadConfig } from '../../src/config.ts';
+import { DEMO_ACCOUNT, DEMO_REGION, type DemoAccount } from '../../src/simulator/demo.ts';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';
+import type { Store } from '../../src/store/index.ts';
+
+export interface HarnessOptions {
+  simulator?: SimulatorOptions;
+  /** Overrides the endpoints the service's clients use, to point them at a failing server. */
+  iamEndpoint?: string;
+  vpcepEndpoint?: string;
+  databaseUrl?: string;
+  endpointWaitMs?: number;
+  upstreamTimeoutMs?: number;
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  simulator: RunningSimulator;
+  store: Store;
+  cloud: CloudSettings;
+  workspaceId: string;
+  projectId: string;
+  /** A project-scoped token of the demo user. */
+  token: string;
+  tokenFor(account: DemoAccount, projectName?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const simulator = await startSimulator({ port: 0, endpointSettleDelayMs: 20, ...options.simulator });
+  const dataDir = await mkdtemp(join(tmpdir(), 'vpcep-connect-test-'));
+  const timeout = String(options.upstreamTimeoutMs ?? 5000);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: options.databaseUrl,
+    REGION: DEMO_REGION,
+    UPSTREAM_CONNECT_TIMEOUT_MS: timeout,
+    UPSTREAM_RESPONSE_TIMEOUT_MS: timeout,
+    ENDPOINT_WAIT_MS: String(options.endpointWaitMs ?? 5000),
+  });
+  const simulated = simulatorCloudSettings(simulator.url);
+  const cloud: CloudSettings = {
+    ...simulated,
+    iamEndpoint: options.iamEndpoint ?? simulated.iamEndpoint,
+    vpcepEndpoint: options.vpcepEndpoint ?? simulated.vpcepEndpoint,
+  };
+
+  const service = await buildService(config, cloud, pino({ level: 'silent' }));
+  await seedDemoWorkspace(service.store.db, Date.now());
+  await service.app.ready();
+
+  const tokenFor = async (account: DemoAccount, projectName = DEMO_REGION) => {
+    const issued = await requestPasswordToken({
+      endpoint: simulator.url,
+      domainName: account.domainName,
+      userName: account.userName,
+      password: account.password,
+      projectName,
+    });
+    return issued.token;
+  };
+
+  return {
+    app: service.app,
+    simulator,
+    store: service.store,
+    cloud,
+    workspaceId: DEMO_WORKSPACE_ID,
+    projectId: DEMO_ACCOUNT.projectId,
+    token: await tokenFor(DEMO_ACCOUNT),
+    tokenFor,
+    async close() {
+      await service.close();
+      await simulator.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends `POST /v1/{project}/connections/vpc-endpoint` as the demo user unless `headers` override it. */
+export function postConnection(
+  harness: Harness,
+  body: unknown,
+  headers: Record<string, string | undefined> = {},
+  projectId = harness.projectId,
+) {
+  const defaults = {
+    'x-auth-token': harness.token,
+    'x-workspace-id': harness.workspaceId,
+    'content-type': 'application/json',
+  };
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...defaults, ...headers })) {
+    if (value !== undefined) merged[name] = value;
+  }
+  return harness.app.inject({
+    method: 'POST',
+    url: `/v1/${projectId}/connections/vpc-endpoint`,
+    headers: merged,
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
