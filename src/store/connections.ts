@@ -21,6 +21,8 @@ export interface ConnectionStatusChange {
   /** User id to record as the last updater; absent for background status checks. */
   updateUser?: string;
   updateUserName?: string;
+  /** When the status sync should read the endpoint again (null: never); left as it is when undefined. */
+  nextCheckAt?: number | null;
 }
 
 /** Status that markConnectionDeleted records in `vpc_ep_client_status`. */
@@ -57,6 +59,8 @@ export async function reserveConnection(db: DatabaseHandle, connection: NewConne
         update_user_name: connection.updateUserName ?? connection.createUserName,
         status_checked_at: null,
         deleted_at: null,
+        lease_owner: connection.leaseOwner ?? null,
+        lease_until: connection.leaseUntil ?? null,
       })
       .onConflict((conflict) =>
         conflict.columns(['workspace_id', 'vpc_ep_server_id']).where('deleted_at', 'is', null).doNothing(),
@@ -168,6 +172,7 @@ export async function updateConnectionStatus(
       update_date: updateDate,
       ...(updateUser !== undefined && { update_user: updateUser }),
       ...(updateUserName !== undefined && { update_user_name: updateUserName }),
+      ...(change.nextCheckAt !== undefined && { next_check_at: change.nextCheckAt }),
     })
     .where('id', '=', id)
     .where('phase', '=', 'active')

@@ -32,6 +32,18 @@ export {
   translateDatabaseError,
   UniqueViolationError,
 } from './errors.ts';
+export {
+  claimDueConnections,
+  claimLease,
+  commitEndpoint,
+  countConnectionsByStatus,
+  type EndpointCommit,
+  findConnectionAnyPhase,
+  type Lease,
+  postponeCheck,
+  releaseLease,
+  renewLease,
+} from './leases.ts';
 export type { StoreLogger } from './logger.ts';
 export { migrateToLatest } from './migrate.ts';
 export type { Connection, ConnectionPhase, NewConnection, Workspace } from './models.ts';

@@ -42,6 +42,10 @@ export interface Connection {
   updateUserName: string;
   statusCheckedAt: number | null;
   deletedAt: number | null;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  nextCheckAt: number | null;
+  endpointCreatedAt: number | null;
 }
 
 /** The fields of a connection to reserve; the store sets the rest. */
@@ -64,6 +68,9 @@ export interface NewConnection {
   updateUser?: string;
   /** Defaults to createUserName. */
   updateUserName?: string;
+  /** The reserving process and the end of its lease; see `lease_owner` in the schema. */
+  leaseOwner?: string;
+  leaseUntil?: number;
 }
 
 export function toWorkspace(row: Selectable<WorkspacesTable>): Workspace {
@@ -102,6 +109,10 @@ export function toConnection(row: Selectable<ConnectionsTable>): Connection {
     updateUserName: row.update_user_name,
     statusCheckedAt: toNullableNumber(row.status_checked_at, 'connections.status_checked_at'),
     deletedAt: toNullableNumber(row.deleted_at, 'connections.deleted_at'),
+    leaseOwner: row.lease_owner,
+    leaseUntil: toNullableNumber(row.lease_until, 'connections.lease_until'),
+    nextCheckAt: toNullableNumber(row.next_check_at, 'connections.next_check_at'),
+    endpointCreatedAt: toNullableNumber(row.endpoint_created_at, 'connections.endpoint_created_at'),
   };
 }
 

@@ -49,6 +49,14 @@ export interface ConnectionsTable {
   update_user_name: string;
   status_checked_at: NullableMillisColumn;
   deleted_at: NullableMillisColumn;
+  /** Process working on the row (create, replacement, status check), or null. */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Until when `lease_owner` holds the row; a lease in the past is free. */
+  lease_until: ColumnType<string | number | null, number | null | undefined, number | null>;
+  /** When the status sync should read the endpoint again; null when never. */
+  next_check_at: ColumnType<string | number | null, number | null | undefined, number | null>;
+  /** When the current endpoint was created. */
+  endpoint_created_at: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export interface Database {

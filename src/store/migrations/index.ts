@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as initial from './0001_initial.ts';
+import * as leases from './0002_leases.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_leases': leases,
 };
