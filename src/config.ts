@@ -7,6 +7,8 @@
  * the platform's AK/SK, project, domain, VPC and subnet too.
  */
 import type { AccessKey } from './cloud/signer.ts';
+import type { LifecycleSettings } from './connections/deps.ts';
+import type { SyncSettings } from './connections/sync.ts';
 
 export interface CloudSettings {
   iamEndpoint: string;
@@ -38,6 +40,10 @@ export interface Config {
   endpointWaitMs: number;
   /** How long a new simulated endpoint stays `creating`. */
   simulatorSettleDelayMs: number;
+  lifecycle: LifecycleSettings;
+  sync: SyncSettings;
+  /** Failpoints to arm, for crash-safety tests only. */
+  failpoints: string[];
 }
 
 export class ConfigError extends Error {
@@ -46,6 +52,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -69,6 +77,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     endpointWaitMs: reader.milliseconds('ENDPOINT_WAIT_MS', 30000),
     simulatorSettleDelayMs: reader.milliseconds('SIM_SETTLE_DELAY_MS', 1500),
+    lifecycle: {
+      leaseMs: reader.milliseconds('LEASE_MS', 15_000, 100),
+      statusMaxAgeMs: reader.milliseconds('STATUS_MAX_AGE_MS', 30_000),
+      creatingCheckMs: reader.milliseconds('CREATING_CHECK_MS', 5_000, 100),
+      pendingCheckMinMs: reader.milliseconds('PENDING_CHECK_MIN_MS', 10_000, 100),
+      pendingCheckMaxMs: reader.milliseconds('PENDING_CHECK_MAX_MS', 300_000, 100),
+      acceptedCheckMs: reader.milliseconds('ACCEPTED_CHECK_MS', 300_000, 100),
+      pendingExpiryMs: reader.milliseconds('PENDING_EXPIRY_MS', 14 * DAY_MS, 1000, 366 * DAY_MS),
+    },
+    sync: {
+      intervalMs: reader.milliseconds('SYNC_INTERVAL_MS', 2_000),
+      batchSize: reader.integerSetting('SYNC_BATCH_SIZE', 50, 1, 1000),
+      maxCallsPerSecond: reader.integerSetting('SYNC_MAX_CALLS_PER_SECOND', 10, 1, 1000),
+      orphanSweepIntervalMs: reader.milliseconds('ORPHAN_SWEEP_INTERVAL_MS', 300_000, 1000, 366 * DAY_MS),
+    },
+    failpoints: (reader.optional('VPCEP_CONNECT_FAILPOINTS') ?? '').split(',').filter(Boolean),
   };
 
   if (!LOG_LEVELS.includes(config.logLevel)) {
@@ -144,8 +168,12 @@ class EnvReader {
     return this.integer(name, fallback, 0, 65535, 'a TCP port from 0 to 65535');
   }
 
-  milliseconds(name: string, fallback: number): number {
-    return this.integer(name, fallback, 0, 3_600_000, 'a number of milliseconds from 0 to 3600000');
+  milliseconds(name: string, fallback: number, min = 0, max = 3_600_000): number {
+    return this.integer(name, fallback, min, max, `a number of milliseconds from ${min} to ${max}`);
+  }
+
+  integerSetting(name: string, fallback: number, min: number, max: number): number {
+    return this.integer(name, fallback, min, max, `a whole number from ${min} to ${max}`);
   }
 
   private integer(name: string, fallback: number, min: number, max: number, expected: string): number {

@@ -4,11 +4,12 @@
  */
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
+import { runSyncPass } from '../connections/sync.ts';
 import { CUSTOMER_ACCOUNT, DEMO_ACCOUNT } from '../simulator/demo.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { startBanner } from './banner.ts';
 import { createLogger } from './logger.ts';
-import { displayHost, startService } from './service.ts';
+import { buildService, displayHost, startService } from './service.ts';
 
 const program = new Command()
   .name('vpcep-connect')
@@ -42,6 +43,28 @@ program
         `Demo user ${DEMO_ACCOUNT.userName} / ${DEMO_ACCOUNT.password}, customer ${CUSTOMER_ACCOUNT.userName} / ${CUSTOMER_ACCOUNT.password}.\n`,
     );
     closeOnSignal(() => simulator.close());
+  });
+
+program
+  .command('sync')
+  .description('Run one status sync pass against the configured cloud, with an orphan sweep, and exit.')
+  .option('--once', 'run one pass and exit (the only mode; the service runs the loop itself)', true)
+  .action(async () => {
+    const config = loadConfigOrExit();
+    if (!config.cloud) {
+      process.stderr.write(
+        'sync needs IAM_ENDPOINT, VPCEP_ENDPOINT and the platform settings; with the embedded simulator the sync runs inside npm start.\n',
+      );
+      process.exit(2);
+    }
+    const logger = createLogger(config.logLevel);
+    const service = await buildService(config, config.cloud, logger);
+    try {
+      const result = await runSyncPass(service.workflow, config.sync, { sweepOrphans: true });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } finally {
+      await service.close();
+    }
   });
 
 function loadConfigOrExit() {

@@ -2,11 +2,16 @@
  * The composition root: builds the clients, the store and the HTTP app from one Config, and starts the
  * simulator beside them when no cloud endpoints are configured.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { HttpIamClient } from '../cloud/iam.ts';
 import { HttpVpcepClient } from '../cloud/vpcep.ts';
 import type { CloudSettings, Config } from '../config.ts';
+import type { WorkflowDeps } from '../connections/deps.ts';
+import { StatusSyncLoop } from '../connections/sync.ts';
+import { configureFailpoints } from '../failpoints.ts';
 import { buildApp } from '../server/app.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/index.ts';
 import { openDatabase, type Store } from '../store/index.ts';
@@ -15,6 +20,7 @@ import { seedDemoWorkspace, simulatorCloudSettings } from './demo-setup.ts';
 export interface Service {
   app: FastifyInstance;
   store: Store;
+  workflow: WorkflowDeps;
   /** Closes the app, the upstream connection pools and the store. */
   close(): Promise<void>;
 }
@@ -52,27 +58,27 @@ export async function buildService(config: Config, cloud: CloudSettings, logger:
     logger: upstreamLogger,
   });
 
-  const app = await buildApp({
-    iam,
-    logger,
-    workflow: {
-      db: store.db,
-      vpcep,
-      platform: {
-        region: config.region,
-        domainId: cloud.platformDomainId,
-        vpcId: cloud.vpcId,
-        subnetId: cloud.subnetId,
-      },
-      endpointWaitMs: config.endpointWaitMs,
-      clock: Date.now,
-      logger,
+  const workflow: WorkflowDeps = {
+    db: store.db,
+    vpcep,
+    platform: {
+      region: config.region,
+      domainId: cloud.platformDomainId,
+      vpcId: cloud.vpcId,
+      subnetId: cloud.subnetId,
     },
-  });
+    endpointWaitMs: config.endpointWaitMs,
+    lifecycle: config.lifecycle,
+    processId: processId(),
+    clock: Date.now,
+    logger,
+  };
+  const app = await buildApp({ iam, logger, workflow });
 
   return {
     app,
     store,
+    workflow,
     async close() {
       await app.close();
       await Promise.all([iam.close(), vpcep.close()]);
@@ -93,6 +99,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       });
   const cloud = config.cloud ?? simulatorCloudSettings(simulator!.url);
 
+  configureFailpoints(config.failpoints);
   let service: Service;
   try {
     service = await buildService(config, cloud, logger);
@@ -102,6 +109,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await simulator?.close();
     throw error;
   }
+  const sync = new StatusSyncLoop(service.workflow, config.sync);
+  sync.start();
 
   const address = service.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -110,10 +119,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     app: service.app,
     simulator,
     async close() {
+      await sync.stop();
       await service.close();
       await simulator?.close();
     },
   };
+}
+
+/** A lease owner name unique to this process, readable in the database: host, pid and a random part. */
+function processId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
 /** A wildcard listen address is reachable as loopback; URLs printed for people use that. */

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { VpcepClient } from '../cloud/ports.ts';
 import type { Database } from '../store/index.ts';
+import type { StatusPolicySettings } from './status-policy.ts';
 
 /** The subset of a pino logger the workflows use. */
 export interface Logger {
@@ -19,13 +20,28 @@ export interface PlatformSettings {
   subnetId: string;
 }
 
+export interface LifecycleSettings extends StatusPolicySettings {
+  /** How long a lease on a row lasts without renewal; a process renews its leases at a third of this. */
+  leaseMs: number;
+  /** A read of one connection re-reads the endpoint when its status was checked longer ago than this. */
+  statusMaxAgeMs: number;
+}
+
 export interface WorkflowDeps {
   db: Kysely<Database>;
   vpcep: VpcepClient;
   platform: PlatformSettings;
+  lifecycle: LifecycleSettings;
   /** How long a create waits for the new endpoint to leave `creating`, in milliseconds. */
   endpointWaitMs: number;
+  /** This process's name as a lease owner; unique per process. */
+  processId: string;
   /** Current time in epoch milliseconds. */
   clock: () => number;
+  sleep?: (ms: number) => Promise<void>;
   logger: Logger;
+}
+
+export function sleepOf(deps: Pick<WorkflowDeps, 'sleep'>): (ms: number) => Promise<void> {
+  return deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 }

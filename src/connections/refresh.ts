@@ -2,35 +2,56 @@
 import { CloudError } from '../cloud/errors.ts';
 import { type Connection, updateConnectionStatus } from '../store/index.ts';
 import type { WorkflowDeps } from './deps.ts';
-import { type ConnectionRecord, type Principal, toConnectionRecord } from './types.ts';
+import { nextCheckAt } from './status-policy.ts';
+import type { Principal } from './types.ts';
 import { isNotFound, upstreamFailure } from './upstream-errors.ts';
 
+export interface RefreshOptions {
+  /** Recorded as the connection's last updater, as a repeated create does; reads leave it unchanged. */
+  principal?: Principal;
+  /** False keeps the stored status, for a caller that read it a moment ago. Default true. */
+  readEndpoint?: boolean;
+  /** When VPCEP fails: raise the error (default), or keep the stored status and log a warning. */
+  onUpstreamError?: 'raise' | 'keep-stored';
+}
+
 /**
- * Returns the connection with its endpoint status read now, and the caller recorded as its last updater.
- * An endpoint that VPCEP no longer knows is reported as `deleted`.
+ * Returns the connection with its endpoint status read now. An endpoint that VPCEP no longer knows is
+ * recorded as `deleted`.
  */
 export async function refreshConnection(
   deps: WorkflowDeps,
   connection: Connection,
-  principal: Principal,
-): Promise<ConnectionRecord> {
-  const status = await readEndpointStatus(deps, connection);
-  const now = deps.clock();
+  options: RefreshOptions = {},
+): Promise<Connection> {
+  const stored = connection.vpcEpClientStatus ?? 'creating';
+  let status = stored;
+  if (options.readEndpoint !== false) {
+    try {
+      status = await readEndpointStatus(deps, connection);
+    } catch (error) {
+      if (options.onUpstreamError !== 'keep-stored') throw error;
+      deps.logger.warn(
+        { connectionId: connection.id, err: error },
+        'reading the endpoint failed; returning the stored status',
+      );
+      return connection;
+    }
+  }
 
-  await updateConnectionStatus(deps.db, connection.id, {
+  const now = deps.clock();
+  const createdAt = connection.endpointCreatedAt ?? connection.createDate;
+  const updated = await updateConnectionStatus(deps.db, connection.id, {
     vpcEpClientStatus: status,
     now,
-    updateUser: principal.userId,
-    updateUserName: principal.userName,
+    updateUser: options.principal?.userId,
+    updateUserName: options.principal?.userName,
+    nextCheckAt: nextCheckAt(status, now, createdAt, deps.lifecycle),
   });
-  return toConnectionRecord({
-    ...connection,
-    vpcEpClientStatus: status,
-    updateDate: now,
-    updateUser: principal.userId,
-    updateUserName: principal.userName,
-    statusCheckedAt: now,
-  });
+  if (status !== stored) {
+    deps.logger.info({ connectionId: connection.id, from: stored, to: status }, 'connection status changed');
+  }
+  return updated ?? connection;
 }
 
 async function readEndpointStatus(deps: WorkflowDeps, connection: Connection): Promise<string> {

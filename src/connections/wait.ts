@@ -13,6 +13,8 @@ export interface WaitOptions {
   maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Called after each read that found the endpoint still `creating`. */
+  onPoll?: () => void;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -37,6 +39,7 @@ export async function waitWhileCreating(
     try {
       last = await vpcep.getEndpoint(endpointId);
       if (last.status !== 'creating') return last;
+      options.onPoll?.();
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }

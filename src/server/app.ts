@@ -12,6 +12,7 @@ import type { WorkflowDeps } from '../connections/deps.ts';
 import { apiError } from '../errors.ts';
 import { addAuthentication } from './auth.ts';
 import { registerErrorHandling, sendError } from './error-handler.ts';
+import { registerConnectionReads } from './routes/connections.ts';
 import { registerVerifyAndCreate } from './routes/verify-and-create.ts';
 import { registerWorkspaces } from './routes/workspaces.ts';
 import { ErrorBodySchema } from './schemas.ts';
@@ -86,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     registerWorkspaces(scope, options.workflow);
     registerVerifyAndCreate(scope, options.workflow);
+    registerConnectionReads(scope, options.workflow);
   });
 
   return app;

@@ -1,0 +1,133 @@
+/**
+ * Reads and deletes of connections, extensions of the DataArts Insight contract with the same auth,
+ * project and workspace rules as the create. Another workspace's connection is "not found".
+ *
+ * - `GET /v1/{project_id}/connections/vpc-endpoint`: the workspace's connections, newest first;
+ * - `GET /v1/{project_id}/connections/vpc-endpoint/{connection_id}`: one connection, status refreshed;
+ * - `DELETE /v1/{project_id}/connections/vpc-endpoint/{connection_id}`: delete the endpoint, then the row.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { deleteConnection } from '../../connections/delete.ts';
+import type { WorkflowDeps } from '../../connections/deps.ts';
+import { getConnection, listConnectionRecords } from '../../connections/read.ts';
+import { canonicalDsType, DS_TYPES } from '../../connections/types.ts';
+import { apiError } from '../../errors.ts';
+import { commonErrorResponses, ErrorBodySchema, WorkspaceHeadersSchema } from '../schemas.ts';
+import { ConnectionRecordSchema } from './verify-and-create.ts';
+
+const ConnectionParamsSchema = Type.Object({
+  project_id: Type.String({ minLength: 1, maxLength: 128, description: 'Project ID.' }),
+  connection_id: Type.String({ minLength: 1, maxLength: 64, description: 'Connection ID.' }),
+});
+
+const ProjectParamsSchema = Type.Object({
+  project_id: Type.String({ minLength: 1, maxLength: 128, description: 'Project ID.' }),
+});
+
+const ListQuerySchema = Type.Object(
+  {
+    ds_type: Type.Optional(Type.String({ maxLength: 32, description: 'Data source type, any letter case.' })),
+    vpc_ep_client_status: Type.Optional(Type.String({ maxLength: 32, description: 'Endpoint status.' })),
+    vpc_ep_server_name: Type.Optional(
+      Type.String({ maxLength: 128, description: 'Full endpoint service name.' }),
+    ),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Default 0.' })),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 10, at most 1000.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export function registerConnectionReads(scope: FastifyInstance, deps: WorkflowDeps): void {
+  const routes = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+  routes.get(
+    '/v1/:project_id/connections/vpc-endpoint',
+    {
+      config: { operation: 'ListVpcEpConnections', requiresWorkspace: true },
+      schema: {
+        summary: "List the workspace's VPC endpoint connections",
+        tags: ['connections'],
+        params: ProjectParamsSchema,
+        headers: WorkspaceHeadersSchema,
+        querystring: ListQuerySchema,
+        response: {
+          200: Type.Object({ count: Type.Integer(), page_data: Type.Array(ConnectionRecordSchema) }),
+          ...commonErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { ds_type, vpc_ep_client_status, vpc_ep_server_name, offset = 0, limit = 10 } = request.query;
+      return listConnectionRecords(deps, {
+        projectId: request.principal.projectId,
+        workspaceId: request.workspace.id,
+        dsType: ds_type === undefined ? undefined : dsTypeFilter(ds_type),
+        vpcEpClientStatus: vpc_ep_client_status,
+        vpcEpServerName: vpc_ep_server_name,
+        offset,
+        limit,
+      });
+    },
+  );
+
+  routes.get(
+    '/v1/:project_id/connections/vpc-endpoint/:connection_id',
+    {
+      config: { operation: 'ShowVpcEpConnection', requiresWorkspace: true },
+      schema: {
+        summary: 'Show one VPC endpoint connection, its status read from VPCEP when stale',
+        tags: ['connections'],
+        params: ConnectionParamsSchema,
+        headers: WorkspaceHeadersSchema,
+        response: { 200: ConnectionRecordSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) =>
+      getConnection(deps, {
+        projectId: request.principal.projectId,
+        workspaceId: request.workspace.id,
+        id: request.params.connection_id,
+      }),
+  );
+
+  routes.delete(
+    '/v1/:project_id/connections/vpc-endpoint/:connection_id',
+    {
+      config: { operation: 'DeleteVpcEpConnection', requiresWorkspace: true },
+      schema: {
+        summary: 'Delete a VPC endpoint connection and its endpoint',
+        tags: ['connections'],
+        params: ConnectionParamsSchema,
+        headers: WorkspaceHeadersSchema,
+        response: {
+          204: Type.Null({ description: 'Deleted, or already deleted.' }),
+          ...commonErrorResponses,
+          409: ErrorBodySchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      await deleteConnection(deps, {
+        projectId: request.principal.projectId,
+        workspaceId: request.workspace.id,
+        id: request.params.connection_id,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+}
+
+function dsTypeFilter(value: string): string {
+  const canonical = canonicalDsType(value);
+  if (!canonical) {
+    throw apiError(
+      'invalidRequest',
+      `Invalid request: query parameter ds_type "${value}" is not supported; use one of ${DS_TYPES.join(', ')} (any letter case).`,
+    );
+  }
+  return canonical;
+}
