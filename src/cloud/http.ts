@@ -1,12 +1,20 @@
 /**
  * JSON over HTTP to one Huawei Cloud service endpoint: one keep-alive undici `Pool` per endpoint, AK/SK
- * signing of the exact bytes sent, connect/headers/body timeouts, and every failure mapped to `CloudError`.
- * The IAM and VPCEP clients build on it, so callers never see an undici error.
+ * signing of the exact bytes sent, connect/headers/body timeouts, bounded retries (see `retry.ts`), and every
+ * failure mapped to `CloudError`. The IAM and VPCEP clients build on it, so callers never see an undici error.
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { CloudError, type CloudService } from './errors.ts';
 import { ResponseShapeError } from './response-shape.ts';
+import {
+  type AttemptOutcome,
+  type RetryEvent,
+  type RetryOptions,
+  type RetryPolicy,
+  resolveRetryPolicy,
+  sendWithRetries,
+} from './retry.ts';
 import { type AccessKey, encodeRfc3986, parseAuthorization, signRequest } from './signer.ts';
 import { type CallContext, httpError, invalidResponseError, transportError } from './upstream-errors.ts';
 
@@ -32,9 +40,10 @@ export const DEFAULT_TIMEOUTS: HttpTimeouts = {
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-/** The part of a pino logger that the transport uses. */
+/** The part of a pino logger that the transport uses: `debug` for each call, `warn` for each retry. */
 export interface DebugLogger {
   debug(details: object, message: string): void;
+  warn?(details: object, message: string): void;
 }
 
 export interface CloudTransportOptions {
@@ -48,6 +57,8 @@ export interface CloudTransportOptions {
   timeouts?: Partial<HttpTimeouts>;
   logger?: DebugLogger;
   maxResponseBytes?: number;
+  /** Retries of throttled and failed calls; `{ maxAttempts: 1 }` disables them. */
+  retry?: RetryOptions;
 }
 
 export interface CloudRequest {
@@ -90,6 +101,7 @@ export class CloudTransport {
   readonly #accessKey?: AccessKey;
   readonly #fixedHeaders: Record<string, string>;
   readonly #logger?: DebugLogger;
+  readonly #retry: RetryPolicy;
   #closed = false;
 
   constructor(options: CloudTransportOptions) {
@@ -102,6 +114,7 @@ export class CloudTransport {
     this.#accessKey = options.accessKey;
     this.#fixedHeaders = options.fixedHeaders ?? {};
     this.#logger = options.logger;
+    this.#retry = resolveRetryPolicy(options.retry);
     this.#pool = new Pool(origin, {
       connectTimeout: timeouts.connectTimeout,
       headersTimeout: timeouts.headersTimeout,
@@ -111,12 +124,32 @@ export class CloudTransport {
   }
 
   /**
-   * Sends one request and hands the 2xx response to `read`, which maps the body to a domain value. A
-   * `ResponseShapeError` from `read` becomes a `CloudError` of kind `invalid-response`.
+   * Sends a request and hands the 2xx response to `read`, which maps the body to a domain value. A
+   * `ResponseShapeError` from `read` becomes a `CloudError` of kind `invalid-response`. Throttled and failed
+   * calls are sent again as the retry policy allows; the error thrown is the last attempt's, and its message
+   * gives the number of attempts when there was more than one.
    */
   async send<T>(request: CloudRequest, read: (response: CloudResponse) => T): Promise<T> {
     const url = this.#buildUrl(request);
     const bodyText = request.body === undefined ? undefined : JSON.stringify(request.body);
+    return sendWithRetries(
+      this.#retry,
+      request.method,
+      () => this.#attempt(request, url, bodyText, read),
+      (event) => this.#logRetry(request, event),
+    );
+  }
+
+  /**
+   * Signs and sends the request once. Signing happens here because the signature covers `X-Sdk-Date`, which
+   * must be fresh on every attempt.
+   */
+  async #attempt<T>(
+    request: CloudRequest,
+    url: URL,
+    bodyText: string | undefined,
+    read: (response: CloudResponse) => T,
+  ): Promise<AttemptOutcome<T>> {
     const headers = this.#buildHeaders(request, url, bodyText);
     const context = this.#context(request, headers);
     const started = performance.now();
@@ -127,15 +160,17 @@ export class CloudTransport {
     } catch (error) {
       const mapped = transportError(context, error);
       this.#log(request, url, started, { error: mapped instanceof CloudError ? mapped.kind : mapped.name });
-      throw mapped;
+      if (!(mapped instanceof CloudError)) throw mapped;
+      return { error: mapped };
     }
 
     const requestId = firstHeader(exchange.headers['x-request-id']);
     this.#log(request, url, started, { status: exchange.status, requestId });
     if (exchange.status < 200 || exchange.status > 299) {
-      throw httpError(context, exchange.status, exchange.text, requestId);
+      const error = httpError(context, exchange.status, exchange.text, requestId);
+      return { error, retryAfter: firstHeader(exchange.headers['retry-after']) };
     }
-    return this.#read(context, request, exchange, requestId, read);
+    return { value: this.#read(context, request, exchange, requestId, read) };
   }
 
   /** Closes the pool's connections after running requests finish. Calling it twice is harmless. */
@@ -213,6 +248,24 @@ export class CloudTransport {
       if (error instanceof ResponseShapeError) throw invalidResponseError(context, error.message, details);
       throw error;
     }
+  }
+
+  /** Logs a retry with the failure's status or kind; never headers, keys or tokens. */
+  #logRetry(request: CloudRequest, { attempt, reason, error, delayMs }: RetryEvent): void {
+    this.#logger?.warn?.(
+      {
+        service: this.service,
+        operation: request.operation,
+        method: request.method,
+        attempt,
+        maxAttempts: this.#retry.maxAttempts,
+        reason,
+        ...(error.kind === 'http' ? { status: error.httpStatus, code: error.code } : { error: error.kind }),
+        requestId: error.requestId,
+        delayMs: Math.round(delayMs),
+      },
+      'upstream call failed, retrying',
+    );
   }
 
   #log(request: CloudRequest, url: URL, started: number, outcome: object): void {

@@ -14,6 +14,7 @@ import {
   requiredDate,
   requiredString,
 } from './response-shape.ts';
+import type { RetryOptions } from './retry.ts';
 import type { AccessKey } from './signer.ts';
 
 const TOKENS_PATH = '/v3/auth/tokens';
@@ -28,6 +29,7 @@ export interface HttpIamClientOptions {
   accessKey: AccessKey;
   timeouts?: Partial<HttpTimeouts>;
   logger?: DebugLogger;
+  retry?: RetryOptions;
 }
 
 export class HttpIamClient implements IamClient {
@@ -40,6 +42,7 @@ export class HttpIamClient implements IamClient {
       accessKey: options.accessKey,
       timeouts: options.timeouts,
       logger: options.logger,
+      retry: options.retry,
     });
   }
 

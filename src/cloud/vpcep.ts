@@ -22,6 +22,7 @@ import {
   requiredNumber,
   requiredString,
 } from './response-shape.ts';
+import type { RetryOptions } from './retry.ts';
 import type { AccessKey } from './signer.ts';
 
 const ENDPOINT_STATUSES: ReadonlySet<string> = new Set<EndpointStatus>([
@@ -42,6 +43,7 @@ export interface HttpVpcepClientOptions {
   accessKey: AccessKey;
   timeouts?: Partial<HttpTimeouts>;
   logger?: DebugLogger;
+  retry?: RetryOptions;
 }
 
 export class HttpVpcepClient implements VpcepClient {
@@ -57,6 +59,7 @@ export class HttpVpcepClient implements VpcepClient {
       fixedHeaders: { 'X-Project-Id': options.projectId },
       timeouts: options.timeouts,
       logger: options.logger,
+      retry: options.retry,
     });
   }
 
