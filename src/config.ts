@@ -35,6 +35,8 @@ export interface Config {
   upstream: {
     connectTimeoutMs: number;
     responseTimeoutMs: number;
+    /** Attempts per upstream call; throttled calls and failed reads are retried with backoff. */
+    maxAttempts: number;
   };
   /** How long a create waits for the new endpoint to leave `creating`. */
   endpointWaitMs: number;
@@ -74,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     upstream: {
       connectTimeoutMs: reader.milliseconds('UPSTREAM_CONNECT_TIMEOUT_MS', 3000),
       responseTimeoutMs: reader.milliseconds('UPSTREAM_RESPONSE_TIMEOUT_MS', 10000),
+      maxAttempts: reader.integerSetting('UPSTREAM_MAX_ATTEMPTS', 4, 1, 10),
     },
     endpointWaitMs: reader.milliseconds('ENDPOINT_WAIT_MS', 30000),
     simulatorSettleDelayMs: reader.milliseconds('SIM_SETTLE_DELAY_MS', 1500),

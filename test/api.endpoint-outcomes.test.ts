@@ -1,31 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CUSTOMER_ACCOUNT, DEMO_SERVICES, serviceName } from '../src/simulator/demo.ts';
+import { customerAction, customerConnections } from './support/customer.ts';
 import { type Harness, postConnection, startHarness } from './support/harness.ts';
-
-/** Lists the connections of an endpoint service as its owner, the customer, sees them. */
-async function customerConnections(harness: Harness, token: string, serviceId: string) {
-  const url = `${harness.simulator.url}/v1/${CUSTOMER_ACCOUNT.projectId}/vpc-endpoint-services/${serviceId}/connections`;
-  const response = await fetch(url, { headers: { 'X-Auth-Token': token } });
-  assert.equal(response.status, 200);
-  return (await response.json()).connections as Array<{ id: string; status: string }>;
-}
-
-async function customerAction(
-  harness: Harness,
-  token: string,
-  serviceId: string,
-  action: string,
-  endpointId: string,
-) {
-  const url = `${harness.simulator.url}/v1/${CUSTOMER_ACCOUNT.projectId}/vpc-endpoint-services/${serviceId}/connections/action`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ action, endpoints: [endpointId] }),
-  });
-  assert.equal(response.status, 200);
-}
 
 async function connectionRows(harness: Harness) {
   return harness.store.db.selectFrom('connections').selectAll().execute();

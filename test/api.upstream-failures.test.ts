@@ -48,7 +48,12 @@ for (const service of ['iam', 'vpcep'] as const) {
 
     async function harnessWith(endpoint: string): Promise<Harness> {
       const overrides = service === 'iam' ? { iamEndpoint: endpoint } : { vpcepEndpoint: endpoint };
-      const harness = await startHarness({ ...overrides, upstreamTimeoutMs: 300 });
+      // One attempt per call: these tests are about how a failure is reported, not about retries.
+      const harness = await startHarness({
+        ...overrides,
+        upstreamTimeoutMs: 300,
+        env: { UPSTREAM_MAX_ATTEMPTS: '1' },
+      });
       cleanups.push(() => harness.close());
       return harness;
     }

@@ -43,11 +43,13 @@ export async function buildService(config: Config, cloud: CloudSettings, logger:
     headersTimeout: config.upstream.responseTimeoutMs,
     bodyTimeout: config.upstream.responseTimeoutMs,
   };
+  const retry = { maxAttempts: config.upstream.maxAttempts };
   const upstreamLogger = logger.child({ component: 'upstream' });
   const iam = new HttpIamClient({
     endpoint: cloud.iamEndpoint,
     accessKey: cloud.accessKey,
     timeouts,
+    retry,
     logger: upstreamLogger,
   });
   const vpcep = new HttpVpcepClient({
@@ -55,6 +57,7 @@ export async function buildService(config: Config, cloud: CloudSettings, logger:
     projectId: cloud.platformProjectId,
     accessKey: cloud.accessKey,
     timeouts,
+    retry,
     logger: upstreamLogger,
   });
 

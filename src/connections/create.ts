@@ -127,6 +127,11 @@ async function continueExisting(
   );
   if (!claimed) return undefined;
 
+  // The row may have changed since it was read: decide on the row as claimed.
+  if (claimed.phase === 'active' && !needsNewEndpoint(claimed)) {
+    await releaseLease(deps.db, claimed.id, deps.processId);
+    return refreshForRepeat(deps, claimed, principal);
+  }
   if (claimed.phase === 'reserved') {
     deps.logger.warn({ connectionId: claimed.id }, 'taking over a reservation whose process stopped');
     return provisionEndpoint(deps, claimed, { fresh: false });

@@ -28,7 +28,7 @@ export async function getConnection(deps: WorkflowDeps, key: ConnectionKey): Pro
 
 export async function findActiveConnection(deps: WorkflowDeps, key: ConnectionKey): Promise<Connection> {
   const connection = await findConnection(deps.db, key);
-  if (!connection || connection.phase !== 'active') {
+  if (connection?.phase !== 'active') {
     throw apiError(
       'notFound',
       `Connection "${key.id}" does not exist in workspace ${key.workspaceId} of project ${key.projectId}; list the workspace's connections with GET /v1/${key.projectId}/connections/vpc-endpoint.`,

@@ -12,6 +12,8 @@ import { DEMO_WORKSPACE_ID, seedDemoWorkspace, simulatorCloudSettings } from '..
 import { buildService } from '../../src/cli/service.ts';
 import { requestPasswordToken } from '../../src/cloud/iam.ts';
 import { type CloudSettings, loadConfig } from '../../src/config.ts';
+import type { WorkflowDeps } from '../../src/connections/deps.ts';
+import { runSyncPass, type SyncPassResult } from '../../src/connections/sync.ts';
 import { DEMO_ACCOUNT, DEMO_REGION, type DemoAccount } from '../../src/simulator/demo.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';
 import type { Store } from '../../src/store/index.ts';
@@ -24,6 +26,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   endpointWaitMs?: number;
   upstreamTimeoutMs?: number;
+  /** Further settings, as environment variables (such as LEASE_MS). */
+  env?: Record<string, string>;
 }
 
 export interface Harness {
@@ -31,6 +35,9 @@ export interface Harness {
   simulator: RunningSimulator;
   store: Store;
   cloud: CloudSettings;
+  workflow: WorkflowDeps;
+  /** Runs one status sync pass, with the orphan sweep. */
+  syncOnce(): Promise<SyncPassResult>;
   workspaceId: string;
   projectId: string;
   /** A project-scoped token of the demo user. */
@@ -50,6 +57,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     UPSTREAM_CONNECT_TIMEOUT_MS: timeout,
     UPSTREAM_RESPONSE_TIMEOUT_MS: timeout,
     ENDPOINT_WAIT_MS: String(options.endpointWaitMs ?? 5000),
+    ...options.env,
   });
   const simulated = simulatorCloudSettings(simulator.url);
   const cloud: CloudSettings = {
@@ -78,6 +86,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     simulator,
     store: service.store,
     cloud,
+    workflow: service.workflow,
+    syncOnce: () => runSyncPass(service.workflow, config.sync, { sweepOrphans: true }),
     workspaceId: DEMO_WORKSPACE_ID,
     projectId: DEMO_ACCOUNT.projectId,
     token: await tokenFor(DEMO_ACCOUNT),
@@ -112,4 +122,19 @@ export function postConnection(
     headers: merged,
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
+}
+
+/** Sends an API request as the demo user, in the demo workspace unless `headers` override it. */
+export function callApi(
+  harness: Harness,
+  method: 'GET' | 'DELETE',
+  path: string,
+  headers: Record<string, string | undefined> = {},
+) {
+  const defaults = { 'x-auth-token': harness.token, 'x-workspace-id': harness.workspaceId };
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...defaults, ...headers })) {
+    if (value !== undefined) merged[name] = value;
+  }
+  return harness.app.inject({ method, url: `/v1/${harness.projectId}${path}`, headers: merged });
 }
