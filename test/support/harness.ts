@@ -138,3 +138,9 @@ export function callApi(
   }
   return harness.app.inject({ method, url: `/v1/${harness.projectId}${path}`, headers: merged });
 }
+
+/** Returns true when the simulator is deleting the endpoint or has finished deleting it. */
+export function isDeletedUpstream(harness: Harness, endpointId: string): boolean {
+  const endpoint = harness.simulator.state.endpoints.get(endpointId);
+  return endpoint === undefined || endpoint.status === 'deleting';
+}
