@@ -1,5 +1,5 @@
 /** Brings a database to the latest schema with Kysely's `Migrator`; the same migrations serve both dialects. */
-import { type Kysely, type MigrationResult, Migrator } from 'kysely';
+import { type Kysely, type MigrationResult, Migrator, PostgresAdapter, sql } from 'kysely';
 import type { StoreLogger } from './logger.ts';
 import { migrations } from './migrations/index.ts';
 
@@ -9,7 +9,11 @@ import { migrations } from './migrations/index.ts';
  * Throws an Error that names the failing migration, with the driver's error as its `cause`.
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>, logger?: StoreLogger): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: await currentPostgresSchema(db),
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
 
   const applied = results
@@ -23,6 +27,18 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, logger?: StoreLogger):
     throw migrationError(error, results);
   }
   return applied;
+}
+
+/**
+ * Returns the PostgreSQL schema that unqualified names resolve to, or undefined on SQLite. Kysely looks
+ * for its bookkeeping tables across every schema unless told which one, so without this a database with
+ * a second vpcep-connect schema would find that schema's tables and skip creating its own.
+ */
+async function currentPostgresSchema<DB>(db: Kysely<DB>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema;
 }
 
 function migrationError(error: unknown, results: MigrationResult[]): Error {
