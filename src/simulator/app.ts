@@ -5,8 +5,8 @@
  * parses them itself so that a malformed body gets that API's own error.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { addVpcepAuthentication } from './auth.ts';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { addIamGatewayCheck, addVpcepAuthentication, checkGatewaySignature } from './auth.ts';
 import { registerConnectionRoutes } from './connections.ts';
 import { registerEndpointRoutes } from './endpoints.ts';
 import {
@@ -30,7 +30,20 @@ export interface AppOptions {
 }
 
 export async function buildApp(state: SimulatorState, options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger, genReqId: () => randomUUID() });
+  const app = Fastify({
+    logger: options.logger,
+    genReqId: () => randomUUID(),
+    // Huawei's SDK puts any id that the caller gives into the path. Fastify's default limit of 100 characters
+    // would reject a longer one with 414, a status that VPCEP does not document. With 1024, such ids reach
+    // the routes and get VPCEP's own errors.
+    routerOptions: { maxParamLength: 1024 },
+    // Fastify replies to a path that fails to decode, or to a path parameter over its length limit, before any
+    // hook runs. This handler gives those replies the API's error shape and an X-Request-Id.
+    frameworkErrors: (error, request, reply) => {
+      const rendered = renderError(toSimulatorError(error, request), options.errorShape, request.id);
+      (reply as FastifyReply).header('X-Request-Id', request.id).code(rendered.status).send(rendered.body);
+    },
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -53,12 +66,18 @@ export async function buildApp(state: SimulatorState, options: AppOptions): Prom
     return reply.code(rendered.status).send(rendered.body);
   });
 
+  // API Gateway checks a signature before it routes, so a signed request whose method or path was altered
+  // fails authentication before it could reach an API that the simulator does not serve.
   app.setNotFoundHandler(async (request) => {
+    checkGatewaySignature(request, state);
     const path = pathOf(request);
     throw notImplementedError(familyForPath(path), request.method, path);
   });
 
-  registerIamRoutes(app, state);
+  await app.register(async (iam) => {
+    addIamGatewayCheck(iam, state);
+    registerIamRoutes(iam, state);
+  });
   await app.register(
     async (vpcep) => {
       addVpcepAuthentication(vpcep, state);

@@ -4,10 +4,14 @@
  * A request authenticates with an AK/SK signature (`Authorization: SDK-HMAC-SHA256 ...`, verified over the raw
  * URL and body bytes) or with an IAM token in `X-Auth-Token`. When both are present the signature decides and
  * the token is ignored. Failure reasons name what failed and never contain a secret, token or signature.
+ *
+ * API Gateway checks a signature before the request reaches IAM or VPCEP, so every signature failure, on
+ * either service and on paths that no API serves, is its 401 `APIGW.0301`. An IAM request without a signature
+ * passes the gateway, and IAM itself rejects a missing or invalid `X-Auth-Token` with a Keystone-style 401.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyRequest } from '../cloud/signer.ts';
-import { gatewayAuthError, vpcepError } from './errors.ts';
+import { gatewayAuthError, keystoneError, vpcepError } from './errors.ts';
 import { headerValue, rawBody } from './http.ts';
 import type { Account, IssuedToken, SimulatorState } from './state.ts';
 import { findValidToken } from './tokens.ts';
@@ -46,6 +50,7 @@ function identifySigner(request: FastifyRequest, state: SimulatorState): CallerR
   return { ok: true, caller: { kind: 'signature', account, accessKeyId: result.accessKeyId } };
 }
 
+/** Callers that an authentication hook has verified, by request. */
 const callers = new WeakMap<FastifyRequest, Caller>();
 
 /** Returns the caller that the VPCEP authentication hook stored for this request. */
@@ -53,6 +58,44 @@ export function callerOf(request: FastifyRequest): Caller {
   const caller = callers.get(request);
   if (!caller) throw new Error('callerOf() was called on a request that skipped VPCEP authentication');
   return caller;
+}
+
+/**
+ * Verifies the AK/SK signature of a request that carries an `Authorization` header, and fails with API
+ * Gateway's 401 `APIGW.0301` when it does not match. Returns undefined for a request without one.
+ */
+export function checkGatewaySignature(request: FastifyRequest, state: SimulatorState): Caller | undefined {
+  if (headerValue(request, 'authorization') === undefined) return undefined;
+
+  const result = identifySigner(request, state);
+  if (!result.ok) throw gatewayAuthError(result.reason);
+  return result.caller;
+}
+
+/**
+ * Adds the hook that checks the signature of every signed IAM request of this plugin scope. That includes the
+ * token request, which needs no credential but which Huawei's SDK signs like any other call.
+ */
+export function addIamGatewayCheck(app: FastifyInstance, state: SimulatorState): void {
+  app.addHook('preHandler', async (request) => {
+    const signer = checkGatewaySignature(request, state);
+    if (signer) callers.set(request, signer);
+  });
+}
+
+/**
+ * Returns the caller of an IAM API that needs one: the signer that the gateway check verified, else the user
+ * of a valid `X-Auth-Token`. Without either, it fails with IAM's Keystone-style 401.
+ */
+export function requireIamCaller(request: FastifyRequest, state: SimulatorState): Caller {
+  const signer = callers.get(request);
+  if (signer) return signer;
+
+  const result = identifyCaller(request, state);
+  if (!result.ok) {
+    throw keystoneError(401, `The request you have made requires authentication: ${result.reason}.`);
+  }
+  return result.caller;
 }
 
 /**

@@ -8,6 +8,7 @@
  * - `gateway`: API Gateway's authentication failures, `{"error_code":"APIGW.0301","error_msg","request_id"}`;
  * - `keystone`: IAM's Keystone-style errors, `{"error":{"code":<status>,"message","title"}}`.
  */
+import { STATUS_CODES } from 'node:http';
 
 export type ErrorFamily = 'vpcep' | 'gateway' | 'keystone';
 
@@ -130,7 +131,8 @@ export function renderError(error: SimulatorError, shape: ErrorShape, requestId:
   }
 
   if (error.family === 'keystone') {
-    const title = KEYSTONE_TITLES[error.status] ?? 'Error';
+    // Keystone's titles are the HTTP reason phrases, so statuses without an entry take Node's phrase.
+    const title = KEYSTONE_TITLES[error.status] ?? STATUS_CODES[error.status] ?? 'Error';
     return {
       status: error.status,
       body: { error: { code: error.status, message: error.message, title } },

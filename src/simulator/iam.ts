@@ -2,7 +2,7 @@
  * IAM routes: issue a token for a password identity, validate a token, and list the caller's projects.
  */
 import type { FastifyInstance } from 'fastify';
-import { identifyCaller } from './auth.ts';
+import { requireIamCaller } from './auth.ts';
 import { invalidKeystoneBody, keystoneError } from './errors.ts';
 import {
   addRoute,
@@ -123,11 +123,12 @@ function resolveScope(account: Account, scope: unknown): TokenScope {
   throw invalidKeystoneBody();
 }
 
+/**
+ * Validates `X-Subject-Token`. The caller authenticates with `X-Auth-Token` or, as Huawei's SDK does it, with
+ * an AK/SK signature alone. An unknown or expired subject token is a 404.
+ */
 function validateToken(state: SimulatorState, request: SimulatorRequest): RouteResult {
-  const caller = identifyCaller(request, state);
-  if (!caller.ok) {
-    throw keystoneError(401, `The request you have made requires authentication: ${caller.reason}.`);
-  }
+  requireIamCaller(request, state);
 
   const subject = headerValue(request, 'x-subject-token');
   if (subject === undefined) throw keystoneError(400, 'The X-Subject-Token header is missing.');
@@ -149,12 +150,7 @@ function catalogOptions(request: SimulatorRequest) {
 
 /** Lists the projects of the caller's domain, optionally filtered by exact `name`, as the SDK's project lookup does. */
 function listProjects(state: SimulatorState, request: SimulatorRequest): RouteResult {
-  const caller = identifyCaller(request, state);
-  if (!caller.ok) {
-    throw keystoneError(401, `The request you have made requires authentication: ${caller.reason}.`);
-  }
-
-  const { account } = caller.caller;
+  const { account } = requireIamCaller(request, state);
   const name = queryValue(request, 'name');
   const baseUrl = `${request.protocol}://${request.host}/v3`;
   const projects =
