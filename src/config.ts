@@ -98,6 +98,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     failpoints: (reader.optional('VPCEP_CONNECT_FAILPOINTS') ?? '').split(',').filter(Boolean),
   };
 
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(config.region)) {
+    problems.push(
+      `REGION "${config.region}" is not a region id such as cn-north-4 (lower-case letters, digits, hyphens)`,
+    );
+  }
+  if (!config.cloud && config.port !== 0 && config.port === config.simPort) {
+    problems.push(
+      `PORT and SIM_PORT are both ${config.port}; the API and the simulator need different ports`,
+    );
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     problems.push(`LOG_LEVEL "${config.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   }
@@ -172,7 +182,7 @@ class EnvReader {
   }
 
   milliseconds(name: string, fallback: number, min = 0, max = 3_600_000): number {
-    return this.integer(name, fallback, min, max, `a number of milliseconds from ${min} to ${max}`);
+    return this.integer(name, fallback, min, max, `a whole number of milliseconds from ${min} to ${max}`);
   }
 
   integerSetting(name: string, fallback: number, min: number, max: number): number {

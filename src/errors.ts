@@ -45,6 +45,8 @@ export const ERROR_CATALOGUE = {
   iamTimeout: entry('20010092', 504, 'IAM timed out.'),
   invalidRequest: entry('24010001', 400, 'The request body, a header or a query parameter is invalid.'),
   workspaceMissing: entry('24010002', 400, 'The X-Workspace-Id header is missing.'),
+  bodyTooLarge: entry('24010004', 413, 'The request body is larger than 64 KiB.'),
+  unsupportedMediaType: entry('24010005', 415, 'The request body is not sent as application/json.'),
   notFound: entry('24010003', 404, 'The requested resource does not exist.'),
   workspaceNotFound: entry('24150005', 400, 'The workspace in X-Workspace-Id does not exist in the project.'),
   serviceUnspecified: entry('24010010', 400, 'Neither vpc_ep_server_name nor vpc_ep_server_id was given.'),

@@ -129,6 +129,38 @@ describe('request body errors', () => {
   test('unknown field is named', async () => {
     const response = await postConnection(harness, { ds_type: 'DWS', vpc_ep_service_name: AUTO_NAME });
     assertError(response, 400, '24010001', /unknown body field "vpc_ep_service_name"/);
+    assert.match(response.json().error_msg, /the fields are ds_type, vpc_ep_server_name, vpc_ep_server_id/);
+  });
+
+  test('over-long name names the limit only', async () => {
+    const response = await postConnection(harness, { ds_type: 'DWS', vpc_ep_server_name: 'x'.repeat(200) });
+    assertError(response, 400, '24010001', /"vpc_ep_server_name" must be at most 128 characters/);
+    assert.doesNotMatch(response.json().error_msg, /must be null/);
+  });
+
+  test('missing body is 400', async () => {
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: `/v1/${harness.projectId}/connections/vpc-endpoint`,
+      headers: { 'x-auth-token': harness.token, 'x-workspace-id': harness.workspaceId },
+    });
+    assertError(response, 400, '24010001', /request body is missing/);
+  });
+
+  test('text/plain body is 415', async () => {
+    const response = await postConnection(
+      harness,
+      JSON.stringify({ ds_type: 'DWS', vpc_ep_server_name: AUTO_NAME }),
+      {
+        'content-type': 'text/plain',
+      },
+    );
+    assertError(response, 415, '24010005', /Content-Type "text\/plain"/);
+  });
+
+  test('body over 64 KiB is 413', async () => {
+    const response = await postConnection(harness, { ds_type: 'DWS', padding: 'x'.repeat(70 * 1024) });
+    assertError(response, 413, '24010004', /larger than 64 KiB/);
   });
 
   test('malformed JSON is 400', async () => {

@@ -115,3 +115,21 @@ for (const dialect of dialects) {
     });
   });
 }
+
+describe('repeated create with another ds_type', () => {
+  let harness: Harness;
+
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness.close());
+
+  test('records the new ds_type', async () => {
+    const first = (await postConnection(harness, AUTO)).json();
+    const second = (await postConnection(harness, { ...AUTO, ds_type: 'clickhouse' })).json();
+
+    assert.equal(second.id, first.id);
+    assert.equal(second.ds_type, 'ClickHouse');
+    assert.equal(second.vpc_ep_client_id, first.vpc_ep_client_id);
+  });
+});

@@ -47,11 +47,12 @@ Walkthrough (paste into a second terminal):
 # 1. Get a token for the demo user; IAM returns it in the X-Subject-Token header.
 TOKEN=$(curl -s -D - -o /dev/null ${simulatorUrl}/v3/auth/tokens -H 'Content-Type: application/json' \\
   -d '${tokenBody}' | awk 'tolower($1)=="x-subject-token:" {print $2}' | tr -d '\\r')
+[ -n "$TOKEN" ] || echo 'No token: is npm start running, with the simulator on ${simulatorUrl}?' >&2
 PROJECT_ID=${DEMO_ACCOUNT.projectId}
 
 # 2. Find the workspace id that the X-Workspace-Id header needs.
 WORKSPACE_ID=$(curl -s ${apiUrl}/v1/$PROJECT_ID/workspaces -H "X-Auth-Token: $TOKEN" \\
-  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).page_data[0].id))')
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const b=JSON.parse(s);if(!b.page_data){console.error(s);process.exit(1)}console.log(b.page_data[0].id)})')
 
 # 3. Verify the endpoint service and create a VPC endpoint to it.
 curl -s -X POST ${apiUrl}/v1/$PROJECT_ID/connections/vpc-endpoint \\

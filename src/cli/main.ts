@@ -98,8 +98,6 @@ function closeOnSignal(close: () => Promise<void>): void {
 }
 
 program.parseAsync().catch((error: Error) => {
-  const hint =
-    (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (set PORT or SIM_PORT to a free port)' : '';
-  process.stderr.write(`vpcep-connect failed to start: ${error.message}${hint}\n`);
+  process.stderr.write(`vpcep-connect failed to start: ${error.message}\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@
  * simulator beside them when no cloud endpoints are configured.
  */
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -36,6 +37,7 @@ export interface RunningService {
 
 /** Builds the app on `cloud` without listening; `startService` and the tests share it. */
 export async function buildService(config: Config, cloud: CloudSettings, logger: Logger): Promise<Service> {
+  if (!config.databaseUrl) await checkDataDir(config.dataDir);
   const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
 
   const timeouts = {
@@ -92,14 +94,7 @@ export async function buildService(config: Config, cloud: CloudSettings, logger:
 
 /** Starts the simulator when needed, then the service, and listens on HOST:PORT. */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  const simulator = config.cloud
-    ? undefined
-    : await startSimulator({
-        host: config.host,
-        port: config.simPort,
-        region: config.region,
-        endpointSettleDelayMs: config.simulatorSettleDelayMs,
-      });
+  const simulator = config.cloud ? undefined : await startEmbeddedSimulator(config);
   const cloud = config.cloud ?? simulatorCloudSettings(simulator!.url);
 
   configureFailpoints(config.failpoints);
@@ -107,7 +102,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   try {
     service = await buildService(config, cloud, logger);
     if (simulator) await seedDemoWorkspace(service.store.db, Date.now());
-    await service.app.listen({ host: config.host, port: config.port });
+    await listen(service.app, config);
   } catch (error) {
     await simulator?.close();
     throw error;
@@ -127,6 +122,46 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await simulator?.close();
     },
   };
+}
+
+async function startEmbeddedSimulator(config: Config): Promise<RunningSimulator> {
+  try {
+    return await startSimulator({
+      host: config.host,
+      port: config.simPort,
+      region: config.region,
+      endpointSettleDelayMs: config.simulatorSettleDelayMs,
+    });
+  } catch (error) {
+    const reason = (error as Error).message;
+    throw new Error(
+      `cannot start the simulator on HOST ${config.host} and SIM_PORT ${config.simPort}: ${reason}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Rejects a DATA_DIR that exists but is not a folder, with a message that names the setting. */
+async function checkDataDir(dataDir: string): Promise<void> {
+  const stats = await stat(dataDir).catch(() => undefined);
+  if (stats && !stats.isDirectory()) {
+    throw new Error(
+      `DATA_DIR "${dataDir}" is a file, not a folder; set DATA_DIR to a folder for the SQLite database`,
+    );
+  }
+}
+
+async function listen(app: FastifyInstance, config: Config): Promise<void> {
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const reason = (error as Error).message;
+    throw new Error(`cannot listen on HOST ${config.host} and PORT ${config.port}: ${reason}`, {
+      cause: error,
+    });
+  }
 }
 
 /** A lease owner name unique to this process, readable in the database: host, pid and a random part. */

@@ -56,7 +56,7 @@ export async function verifyAndCreate(
   for (;;) {
     const existing = await findLiveConnectionByService(deps.db, input.workspaceId, service.id);
     const outcome = existing
-      ? await continueExisting(deps, existing, input.principal)
+      ? await continueExisting(deps, existing, input)
       : await createNew(deps, input, service);
     if (outcome) return toConnectionRecord(outcome);
 
@@ -111,10 +111,10 @@ async function createNew(
 async function continueExisting(
   deps: WorkflowDeps,
   existing: Connection,
-  principal: Principal,
+  input: CreateConnectionInput,
 ): Promise<Connection | undefined> {
   if (existing.phase === 'active' && !needsNewEndpoint(existing)) {
-    const refreshed = await refreshForRepeat(deps, existing, principal);
+    const refreshed = await refreshForRepeat(deps, existing, input);
     if (!needsNewEndpoint(refreshed)) return refreshed;
   }
 
@@ -130,13 +130,18 @@ async function continueExisting(
   // The row may have changed since it was read: decide on the row as claimed.
   if (claimed.phase === 'active' && !needsNewEndpoint(claimed)) {
     await releaseLease(deps.db, claimed.id, deps.processId);
-    return refreshForRepeat(deps, claimed, principal);
+    return refreshForRepeat(deps, claimed, input);
   }
   if (claimed.phase === 'reserved') {
     deps.logger.warn({ connectionId: claimed.id }, 'taking over a reservation whose process stopped');
     return provisionEndpoint(deps, claimed, { fresh: false });
   }
-  return replaceEndpoint(deps, claimed);
+  const replaced = await replaceEndpoint(deps, claimed);
+  return refreshConnection(deps, replaced, {
+    principal: input.principal,
+    dsType: input.dsType === replaced.dsType ? undefined : input.dsType,
+    readEndpoint: false,
+  });
 }
 
 function needsNewEndpoint(connection: Connection): boolean {
@@ -144,10 +149,15 @@ function needsNewEndpoint(connection: Connection): boolean {
   return REPLACEABLE_STATUSES.has(status) || status === 'deleting';
 }
 
-async function refreshForRepeat(deps: WorkflowDeps, existing: Connection, principal: Principal) {
+/** Re-reads the endpoint of a repeated create and records the caller and its `ds_type`. */
+async function refreshForRepeat(deps: WorkflowDeps, existing: Connection, input: CreateConnectionInput) {
   const fresh =
     existing.statusCheckedAt !== null && deps.clock() - existing.statusCheckedAt < FRESH_STATUS_MS;
-  return refreshConnection(deps, existing, { principal, readEndpoint: !fresh });
+  return refreshConnection(deps, existing, {
+    principal: input.principal,
+    dsType: input.dsType === existing.dsType ? undefined : input.dsType,
+    readEndpoint: !fresh,
+  });
 }
 
 /** Deletes the dead endpoint of a claimed connection and provisions a new one for the same row. */

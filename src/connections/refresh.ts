@@ -9,6 +9,8 @@ import { isNotFound, upstreamFailure } from './upstream-errors.ts';
 export interface RefreshOptions {
   /** Recorded as the connection's last updater, as a repeated create does; reads leave it unchanged. */
   principal?: Principal;
+  /** The `ds_type` of a repeated create, recorded when it differs. */
+  dsType?: string;
   /** False keeps the stored status, for a caller that read it a moment ago. Default true. */
   readEndpoint?: boolean;
   /** When VPCEP fails: raise the error (default), or keep the stored status and log a warning. */
@@ -47,6 +49,7 @@ export async function refreshConnection(
     updateUser: options.principal?.userId,
     updateUserName: options.principal?.userName,
     nextCheckAt: nextCheckAt(status, now, createdAt, deps.lifecycle),
+    dsType: options.dsType,
   });
   if (status !== stored) {
     deps.logger.info({ connectionId: connection.id, from: stored, to: status }, 'connection status changed');

@@ -43,6 +43,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Every body of this API is JSON; a text/plain body is answered 415 instead of failing validation.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorBodySchema);
 
   app.addHook('onRequest', async (request, reply) => {

@@ -15,7 +15,7 @@ export interface ErrorBody {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiErr = toApiError(error);
+    const apiErr = toApiError(error, request);
     if (apiErr.httpStatus >= 500) {
       request.log.error({ err: error, errorCode: apiErr.code }, 'request failed');
     }
@@ -39,13 +39,21 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply.status(error.httpStatus).type('application/json').send(body);
 }
 
-function toApiError(error: FastifyError): ApiError {
+function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
+  if (error.validation) return validationError(error, request);
 
-  if (error.validation) {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const contentType = request.headers['content-type'] ?? '';
     return apiError(
-      'invalidRequest',
-      describeValidationErrors(error.validation as never, error.validationContext),
+      'unsupportedMediaType',
+      `Unsupported Content-Type "${contentType}"; send the body as JSON with Content-Type: application/json.`,
+    );
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return apiError(
+      'bodyTooLarge',
+      'The request body is larger than 64 KiB; send only the documented fields.',
     );
   }
 
@@ -63,12 +71,27 @@ function toApiError(error: FastifyError): ApiError {
   );
 }
 
+function validationError(error: FastifyError, request: FastifyRequest): ApiError {
+  if (error.validationContext === 'body' && request.body === undefined) {
+    return apiError(
+      'invalidRequest',
+      'The request body is missing; send a JSON object such as {"ds_type": "DWS", "vpc_ep_server_name": "..."} with Content-Type: application/json.',
+    );
+  }
+
+  // Naming the fields the body accepts lets a caller fix a misspelt one.
+  const bodySchema = request.routeOptions.schema?.body as
+    | { properties?: Record<string, unknown> }
+    | undefined;
+  const knownFields = error.validationContext === 'body' ? Object.keys(bodySchema?.properties ?? {}) : [];
+  return apiError(
+    'invalidRequest',
+    describeValidationErrors(error.validation as never, error.validationContext, knownFields),
+  );
+}
+
 function clientErrorMessage(error: FastifyError): string {
   switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Unsupported Content-Type; send the body as application/json.';
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'The request body is too large; this API accepts at most 64 KiB.';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'The request body is empty; send a JSON object.';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

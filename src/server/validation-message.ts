@@ -17,20 +17,32 @@ const PART_NAMES: Record<string, string> = {
   headers: 'header',
 };
 
-export function describeValidationErrors(issues: ValidationIssue[], part: string | undefined): string {
+/** `knownFields`, when given, are listed after an unknown field so the caller can spot a misspelling. */
+export function describeValidationErrors(
+  issues: ValidationIssue[],
+  part: string | undefined,
+  knownFields: string[] = [],
+): string {
   const label = PART_NAMES[part ?? 'body'] ?? 'field';
+  const pathsWithOtherIssues = new Set(
+    issues
+      .filter((issue) => !['type', 'anyOf', 'boolean'].includes(issue.keyword))
+      .map((issue) => issue.instancePath),
+  );
   const typesByPath = new Map<string, string[]>();
   const sentences: string[] = [];
 
   for (const issue of issues) {
     const field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
     if (issue.keyword === 'type') {
+      // A string that is too long also fails the `null` branch of an optional field: the length is the news.
+      if (pathsWithOtherIssues.has(issue.instancePath)) continue;
       const types = typesByPath.get(field) ?? [];
       types.push(String(issue.params.type));
       typesByPath.set(field, types);
       continue;
     }
-    const sentence = describeIssue(issue, field, label);
+    const sentence = describeIssue(issue, field, label, knownFields);
     if (sentence) sentences.push(sentence);
   }
 
@@ -43,17 +55,23 @@ export function describeValidationErrors(issues: ValidationIssue[], part: string
   return sentences.length > 0 ? `Invalid request: ${sentences.join('; ')}.` : 'Invalid request.';
 }
 
-function describeIssue(issue: ValidationIssue, field: string, label: string): string | undefined {
+function describeIssue(
+  issue: ValidationIssue,
+  field: string,
+  label: string,
+  knownFields: string[],
+): string | undefined {
   const { params } = issue;
   switch (issue.keyword) {
     case 'required':
       return (params.requiredProperties as string[])
         .map((name) => `${label} "${joinPath(field, name)}" is required`)
         .join('; ');
-    case 'additionalProperties':
-      return (params.additionalProperties as string[])
-        .map((name) => `unknown ${label} "${joinPath(field, name)}"`)
-        .join('; ');
+    case 'additionalProperties': {
+      const unknown = (params.additionalProperties as string[]).map((name) => `"${joinPath(field, name)}"`);
+      const known = knownFields.length > 0 && !field ? ` (the fields are ${knownFields.join(', ')})` : '';
+      return `unknown ${label} ${unknown.join(', ')}${known}`;
+    }
     case 'maxLength':
       return `${label} "${field}" must be at most ${params.limit} characters`;
     case 'minLength':

@@ -23,6 +23,8 @@ export interface ConnectionStatusChange {
   updateUserName?: string;
   /** When the status sync should read the endpoint again (null: never); left as it is when undefined. */
   nextCheckAt?: number | null;
+  /** A new `ds_type`, from a repeated create that names another type; left as it is when undefined. */
+  dsType?: string;
 }
 
 /** Status that markConnectionDeleted records in `vpc_ep_client_status`. */
@@ -173,6 +175,7 @@ export async function updateConnectionStatus(
       ...(updateUser !== undefined && { update_user: updateUser }),
       ...(updateUserName !== undefined && { update_user_name: updateUserName }),
       ...(change.nextCheckAt !== undefined && { next_check_at: change.nextCheckAt }),
+      ...(change.dsType !== undefined && { ds_type: change.dsType }),
     })
     .where('id', '=', id)
     .where('phase', '=', 'active')
