@@ -28,6 +28,16 @@ export interface Config {
   simPort: number;
   dataDir: string;
   databaseUrl?: string;
+  database: {
+    /** PostgreSQL pool size per process. */
+    poolMax: number;
+    /** PostgreSQL statement timeout in milliseconds; 0 means none. */
+    statementTimeoutMs: number;
+    /** Whether `start` runs pending migrations; `migrate` runs them regardless. */
+    migrateOnStart: boolean;
+  };
+  /** How long a stop may take to finish in-flight requests and the sync batch before the process exits. */
+  shutdownTimeoutMs: number;
   region: string;
   logLevel: string;
   /** Undefined when no cloud endpoints are configured: the simulator then provides them. */
@@ -70,6 +80,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     simPort: reader.port('SIM_PORT', 8081),
     dataDir: reader.string('DATA_DIR', './data'),
     databaseUrl: reader.optional('DATABASE_URL'),
+    database: {
+      poolMax: reader.integerSetting('DATABASE_POOL_MAX', 10, 1, 1000),
+      statementTimeoutMs: reader.milliseconds('DATABASE_STATEMENT_TIMEOUT_MS', 10_000),
+      migrateOnStart: reader.boolean('MIGRATE_ON_START', true),
+    },
+    shutdownTimeoutMs: reader.milliseconds('SHUTDOWN_TIMEOUT_MS', 20_000, 100),
     region: reader.string('REGION', 'cn-north-4'),
     logLevel: reader.string('LOG_LEVEL', 'info'),
     cloud: readCloudSettings(reader),
@@ -183,6 +199,15 @@ class EnvReader {
 
   milliseconds(name: string, fallback: number, min = 0, max = 3_600_000): number {
     return this.integer(name, fallback, min, max, `a whole number of milliseconds from ${min} to ${max}`);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    this.problems.push(`${name} "${raw}" is not true or false`);
+    return fallback;
   }
 
   integerSetting(name: string, fallback: number, min: number, max: number): number {

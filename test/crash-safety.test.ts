@@ -4,28 +4,28 @@
  * reservation is left, and that no connection has two live endpoints.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { requestPasswordToken } from '../src/cloud/iam.ts';
 import { CONNECTION_ID_TAG } from '../src/connections/tags.ts';
-import {
-  DEMO_ACCOUNT,
-  DEMO_SERVICES,
-  PLATFORM_ACCESS_KEY,
-  PLATFORM_ACCOUNT,
-  PLATFORM_SUBNET_ID,
-  PLATFORM_VPC_ID,
-} from '../src/simulator/demo.ts';
+import { DEMO_SERVICES } from '../src/simulator/demo.ts';
 import { type RunningSimulator, startSimulator } from '../src/simulator/index.ts';
 import { openDatabase } from '../src/store/index.ts';
+import {
+  CLI,
+  createConnection,
+  defaultWorkspace,
+  demoToken,
+  serviceEnv,
+  startChild,
+} from './support/child-service.ts';
 import { createTestSchema, skipUnlessPostgres } from './support/postgres.ts';
 
 const run = promisify(execFile);
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+const BODY = { ds_type: 'DWS', vpc_ep_server_id: DEMO_SERVICES.approval.id };
 const LEASE_MS = 300;
 const STEPS = [
   'create.after-reserve',
@@ -33,62 +33,6 @@ const STEPS = [
   'create.during-wait',
   'create.before-commit',
 ];
-
-function serviceEnv(simulator: RunningSimulator, store: { dataDir: string; databaseUrl?: string }) {
-  return {
-    ...process.env,
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: store.dataDir,
-    DATABASE_URL: store.databaseUrl ?? '',
-    IAM_ENDPOINT: simulator.url,
-    VPCEP_ENDPOINT: simulator.url,
-    HUAWEICLOUD_SDK_AK: PLATFORM_ACCESS_KEY.accessKeyId,
-    HUAWEICLOUD_SDK_SK: PLATFORM_ACCESS_KEY.secretAccessKey,
-    PLATFORM_PROJECT_ID: PLATFORM_ACCOUNT.projectId,
-    PLATFORM_DOMAIN_ID: PLATFORM_ACCOUNT.domainId,
-    PLATFORM_VPC_ID,
-    PLATFORM_SUBNET_ID,
-    LEASE_MS: String(LEASE_MS),
-    SYNC_INTERVAL_MS: '0',
-    UPSTREAM_MAX_ATTEMPTS: '1',
-  };
-}
-
-/** Starts the service and resolves with its API URL once it listens. */
-async function startChild(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+) /.exec(output);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`service exited with ${code} before listening: ${output}`)),
-    );
-  });
-  return { child, url };
-}
-
-async function createConnection(url: string, token: string, workspaceId: string) {
-  return fetch(`${url}/v1/${DEMO_ACCOUNT.projectId}/connections/vpc-endpoint`, {
-    method: 'POST',
-    headers: { 'X-Auth-Token': token, 'X-Workspace-Id': workspaceId, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ ds_type: 'DWS', vpc_ep_server_id: DEMO_SERVICES.approval.id }),
-  });
-}
-
-async function defaultWorkspace(url: string, token: string): Promise<string> {
-  const response = await fetch(`${url}/v1/${DEMO_ACCOUNT.projectId}/workspaces`, {
-    headers: { 'X-Auth-Token': token },
-  });
-  return (await response.json()).page_data[0].id;
-}
 
 /** Endpoints that carry our tag and are not being deleted, by connection id. */
 function taggedLiveEndpoints(simulator: RunningSimulator): Map<string, string[]> {
@@ -105,23 +49,23 @@ async function crashAndRecover(step: string, databaseUrl: string | undefined): P
   // A slow settle keeps the endpoint `creating` long enough for the wait to poll it.
   const simulator = await startSimulator({ port: 0, endpointSettleDelayMs: 400 });
   const dataDir = await mkdtemp(join(tmpdir(), 'vpcep-connect-crash-'));
-  const env = serviceEnv(simulator, { dataDir, databaseUrl });
+  const env = serviceEnv(
+    simulator,
+    { dataDir, databaseUrl },
+    {
+      LEASE_MS: String(LEASE_MS),
+      SYNC_INTERVAL_MS: '0',
+      UPSTREAM_MAX_ATTEMPTS: '1',
+    },
+  );
   try {
-    const token = (
-      await requestPasswordToken({
-        endpoint: simulator.url,
-        domainName: DEMO_ACCOUNT.domainName,
-        userName: DEMO_ACCOUNT.userName,
-        password: DEMO_ACCOUNT.password,
-        projectName: 'cn-north-4',
-      })
-    ).token;
+    const token = await demoToken(simulator);
 
     // Crash the create at the step, then run one sync pass once the dead process's lease has run out.
     const crashing = await startChild({ ...env, VPCEP_CONNECT_FAILPOINTS: step });
     const workspaceId = await defaultWorkspace(crashing.url, token);
     const exited = new Promise((resolve) => crashing.child.once('exit', (_code, signal) => resolve(signal)));
-    await assert.rejects(createConnection(crashing.url, token, workspaceId));
+    await assert.rejects(createConnection(crashing.url, token, workspaceId, BODY));
     assert.equal(await exited, 'SIGKILL');
 
     await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 200));
@@ -132,7 +76,7 @@ async function crashAndRecover(step: string, databaseUrl: string | undefined): P
     // The caller's retry then gets one connection with one endpoint.
     const restarted = await startChild(env);
     try {
-      const retried = await createConnection(restarted.url, token, workspaceId);
+      const retried = await createConnection(restarted.url, token, workspaceId, BODY);
       assert.equal(retried.status, 200);
       const record = await retried.json();
       assert.deepEqual(taggedLiveEndpoints(simulator).get(record.id), [record.vpc_ep_client_id]);

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { runSyncPass } from '../connections/sync.ts';
 import { CUSTOMER_ACCOUNT, DEMO_ACCOUNT } from '../simulator/demo.ts';
 import { startSimulator } from '../simulator/index.ts';
+import { openDatabase } from '../store/index.ts';
 import { startBanner } from './banner.ts';
 import { createLogger } from './logger.ts';
 import { buildService, displayHost, startService } from './service.ts';
@@ -23,7 +24,7 @@ program
     const logger = createLogger(config.logLevel);
     const service = await startService(config, logger);
     process.stdout.write(startBanner(service.url, service.simulator?.url, config.region));
-    closeOnSignal(() => service.close());
+    closeOnSignal(() => service.close(), config.shutdownTimeoutMs);
   });
 
 program
@@ -42,7 +43,7 @@ program
       `IAM and VPCEP simulator on ${url} (region ${config.region}).\n` +
         `Demo user ${DEMO_ACCOUNT.userName} / ${DEMO_ACCOUNT.password}, customer ${CUSTOMER_ACCOUNT.userName} / ${CUSTOMER_ACCOUNT.password}.\n`,
     );
-    closeOnSignal(() => simulator.close());
+    closeOnSignal(() => simulator.close(), config.shutdownTimeoutMs);
   });
 
 program
@@ -67,6 +68,18 @@ program
     }
   });
 
+program
+  .command('migrate')
+  .description('Apply pending database migrations to DATABASE_URL (or the SQLite file in DATA_DIR) and exit.')
+  .action(async () => {
+    const config = loadConfigOrExit();
+    const logger = createLogger(config.logLevel);
+    // Kysely's migrator holds a lock while it works, so replicas migrating at once apply each step once.
+    const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    await store.close();
+    process.stdout.write(`The ${store.dialect} database is at the latest schema.\n`);
+  });
+
 function loadConfigOrExit() {
   try {
     return loadConfig(process.env);
@@ -79,12 +92,19 @@ function loadConfigOrExit() {
   }
 }
 
-function closeOnSignal(close: () => Promise<void>): void {
+/** Closes on SIGINT or SIGTERM; a close that takes longer than `timeoutMs` ends the process anyway. */
+function closeOnSignal(close: () => Promise<void>, timeoutMs: number): void {
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
     process.stderr.write(`Received ${signal}, shutting down.\n`);
+    setTimeout(() => {
+      process.stderr.write(
+        `Shutdown did not finish within ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting.\n`,
+      );
+      process.exit(1);
+    }, timeoutMs).unref();
     close().then(
       () => process.exit(0),
       (error) => {

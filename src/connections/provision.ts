@@ -8,14 +8,9 @@ import { CloudError } from '../cloud/errors.ts';
 import type { Endpoint } from '../cloud/ports.ts';
 import { apiError } from '../errors.ts';
 import { failpoint } from '../failpoints.ts';
-import {
-  type Connection,
-  commitEndpoint,
-  releaseLease,
-  releaseReservation,
-  renewLease,
-} from '../store/index.ts';
+import { type Connection, commitEndpoint, releaseLease, releaseReservation } from '../store/index.ts';
 import { sleepOf, type WorkflowDeps } from './deps.ts';
+import { startLeaseHeartbeat } from './heartbeat.ts';
 import { nextCheckAt } from './status-policy.ts';
 import { connectionTags, findTaggedEndpoints } from './tags.ts';
 import { isNotFound, isOutcomeUnknown, upstreamFailure } from './upstream-errors.ts';
@@ -37,7 +32,7 @@ export async function provisionEndpoint(
   connection: Connection,
   options: ProvisionOptions,
 ): Promise<Connection> {
-  const heartbeat = startHeartbeat(deps, connection.id);
+  const heartbeat = startLeaseHeartbeat(deps, () => [connection.id]);
   try {
     failpoint('create.after-reserve');
     const adopted = options.fresh ? undefined : await adoptTaggedEndpoint(deps, connection);
@@ -54,19 +49,6 @@ export async function provisionEndpoint(
   } finally {
     heartbeat.stop();
   }
-}
-
-/** Renews the caller's lease at a third of its length until stopped. */
-function startHeartbeat(deps: WorkflowDeps, id: string): { stop(): void } {
-  const interval = Math.max(50, Math.floor(deps.lifecycle.leaseMs / 3));
-  const timer = setInterval(() => {
-    const lease = { owner: deps.processId, until: deps.clock() + deps.lifecycle.leaseMs };
-    renewLease(deps.db, id, lease).catch((error) => {
-      deps.logger.warn({ connectionId: id, err: error }, 'renewing a connection lease failed');
-    });
-  }, interval);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
 }
 
 /**

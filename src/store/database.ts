@@ -27,6 +27,10 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** Maximum number of clients in the PostgreSQL pool (default 10). Unused with SQLite. */
   poolMax?: number;
+  /** PostgreSQL cancels a statement that runs longer than this, in milliseconds; 0 or absent: no limit. */
+  statementTimeoutMs?: number;
+  /** False skips the migrations, for processes that must not change the schema. Default true. */
+  migrate?: boolean;
   /** Receives applied migrations and errors of idle PostgreSQL clients, which are dropped without it. */
   logger?: StoreLogger;
 }
@@ -46,6 +50,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
   const databaseUrl = options.databaseUrl?.trim();
   const store = databaseUrl ? await openPostgres(databaseUrl, options) : openSqlite(options.dataDir);
 
+  if (options.migrate === false) return store;
   try {
     await migrateToLatest(store.db, options.logger);
   } catch (error) {
@@ -84,7 +89,11 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
     throw new RangeError(`Invalid PostgreSQL pool size ${poolMax}: expected a positive integer`);
   }
 
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolMax,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+  });
   // pg emits 'error' when an idle client loses its connection (a server restart, for example). Without a
   // listener the process would crash. The pool drops that client and opens a new one when needed.
   pool.on('error', (error) => {

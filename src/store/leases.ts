@@ -115,7 +115,11 @@ export async function claimDueConnections(
     .where((eb) =>
       eb.or([
         eb.and([eb('phase', '=', 'active'), eb('next_check_at', '<=', now)]),
-        eb('phase', '=', 'reserved'),
+        // A reservation is due once its lease ran out, unless a failed resolution postponed it.
+        eb.and([
+          eb('phase', '=', 'reserved'),
+          eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now)]),
+        ]),
       ]),
     )
     .orderBy('next_check_at', (order) => order.asc().nullsFirst())
