@@ -14,6 +14,9 @@ import type { WorkflowDeps } from '../connections/deps.ts';
 import { StatusSyncLoop } from '../connections/sync.ts';
 import { configureFailpoints } from '../failpoints.ts';
 import { buildApp } from '../server/app.ts';
+import { ServiceMetrics } from '../server/metrics.ts';
+import { ReadinessChecks } from '../server/readiness.ts';
+import { withRequestId } from '../server/request-context.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/index.ts';
 import { openDatabase, type Store } from '../store/index.ts';
 import { seedDemoWorkspace, simulatorCloudSettings } from './demo-setup.ts';
@@ -38,7 +41,14 @@ export interface RunningService {
 /** Builds the app on `cloud` without listening; `startService` and the tests share it. */
 export async function buildService(config: Config, cloud: CloudSettings, logger: Logger): Promise<Service> {
   if (!config.databaseUrl) await checkDataDir(config.dataDir);
-  const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const store = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.database.poolMax,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    migrate: config.database.migrateOnStart,
+    logger,
+  });
 
   const timeouts = {
     connectTimeout: config.upstream.connectTimeoutMs,
@@ -46,13 +56,15 @@ export async function buildService(config: Config, cloud: CloudSettings, logger:
     bodyTimeout: config.upstream.responseTimeoutMs,
   };
   const retry = { maxAttempts: config.upstream.maxAttempts };
-  const upstreamLogger = logger.child({ component: 'upstream' });
+  const metrics = new ServiceMetrics({ db: store.db, logger });
+  const upstreamLogger = withRequestId(logger.child({ component: 'upstream' }));
   const iam = new HttpIamClient({
     endpoint: cloud.iamEndpoint,
     accessKey: cloud.accessKey,
     timeouts,
     retry,
     logger: upstreamLogger,
+    observer: metrics.transportObserver,
   });
   const vpcep = new HttpVpcepClient({
     endpoint: cloud.vpcepEndpoint,
@@ -61,6 +73,7 @@ export async function buildService(config: Config, cloud: CloudSettings, logger:
     timeouts,
     retry,
     logger: upstreamLogger,
+    observer: metrics.transportObserver,
   });
 
   const workflow: WorkflowDeps = {
@@ -77,8 +90,14 @@ export async function buildService(config: Config, cloud: CloudSettings, logger:
     processId: processId(),
     clock: Date.now,
     logger,
+    syncObserver: metrics.syncObserver,
   };
-  const app = await buildApp({ iam, logger, workflow });
+  const readiness = new ReadinessChecks({
+    db: store.db,
+    endpoints: { iam: cloud.iamEndpoint, vpcep: cloud.vpcepEndpoint },
+    logger,
+  });
+  const app = await buildApp({ iam, logger, workflow, metrics, readiness });
 
   return {
     app,
@@ -109,17 +128,27 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   }
   const sync = new StatusSyncLoop(service.workflow, config.sync);
   sync.start();
+  logger.info(
+    {
+      port: listeningPort(service.app, config.port),
+      store: service.store.dialect,
+      simulator: simulator?.url,
+    },
+    'vpcep-connect started',
+  );
 
-  const address = service.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
   return {
-    url: `http://${displayHost(config.host)}:${port}`,
+    url: `http://${displayHost(config.host)}:${listeningPort(service.app, config.port)}`,
     app: service.app,
     simulator,
     async close() {
+      // Stop taking requests and finish those in flight, then the sync batch, then the pools.
+      logger.info({}, 'vpcep-connect stopping');
+      await service.app.close();
       await sync.stop();
       await service.close();
       await simulator?.close();
+      logger.info({}, 'vpcep-connect stopped');
     },
   };
 }
@@ -141,6 +170,11 @@ async function startEmbeddedSimulator(config: Config): Promise<RunningSimulator>
       },
     );
   }
+}
+
+function listeningPort(app: FastifyInstance, fallback: number): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
 }
 
 /** Rejects a DATA_DIR that exists but is not a folder, with a message that names the setting. */

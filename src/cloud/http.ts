@@ -5,7 +5,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { parseEndpoint, serializeQuery } from './endpoint-url.ts';
 import { CloudError, type CloudService } from './errors.ts';
+import { failureOutcome, observeAttempt, type TransportObserver } from './observer.ts';
 import { ResponseShapeError } from './response-shape.ts';
 import {
   type AttemptOutcome,
@@ -15,7 +17,7 @@ import {
   resolveRetryPolicy,
   sendWithRetries,
 } from './retry.ts';
-import { type AccessKey, encodeRfc3986, parseAuthorization, signRequest } from './signer.ts';
+import { type AccessKey, parseAuthorization, signRequest } from './signer.ts';
 import { type CallContext, httpError, invalidResponseError, transportError } from './upstream-errors.ts';
 
 /** Timeouts in milliseconds, named as undici names them. */
@@ -40,7 +42,10 @@ export const DEFAULT_TIMEOUTS: HttpTimeouts = {
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-/** The part of a pino logger that the transport uses: `debug` for each call, `warn` for each retry. */
+/**
+ * The part of a pino logger that the transport uses: `debug` for each call, `warn` for each retry and
+ * for each call that failed for good.
+ */
 export interface DebugLogger {
   debug(details: object, message: string): void;
   warn?(details: object, message: string): void;
@@ -59,6 +64,8 @@ export interface CloudTransportOptions {
   maxResponseBytes?: number;
   /** Retries of throttled and failed calls; `{ maxAttempts: 1 }` disables them. */
   retry?: RetryOptions;
+  /** Receives every attempt's outcome and every retry, for metrics. */
+  observer?: TransportObserver;
 }
 
 export interface CloudRequest {
@@ -102,6 +109,7 @@ export class CloudTransport {
   readonly #fixedHeaders: Record<string, string>;
   readonly #logger?: DebugLogger;
   readonly #retry: RetryPolicy;
+  readonly #observer?: TransportObserver;
   #closed = false;
 
   constructor(options: CloudTransportOptions) {
@@ -115,6 +123,7 @@ export class CloudTransport {
     this.#fixedHeaders = options.fixedHeaders ?? {};
     this.#logger = options.logger;
     this.#retry = resolveRetryPolicy(options.retry);
+    this.#observer = options.observer;
     this.#pool = new Pool(origin, {
       connectTimeout: timeouts.connectTimeout,
       headersTimeout: timeouts.headersTimeout,
@@ -127,17 +136,27 @@ export class CloudTransport {
    * Sends a request and hands the 2xx response to `read`, which maps the body to a domain value. A
    * `ResponseShapeError` from `read` becomes a `CloudError` of kind `invalid-response`. Throttled and failed
    * calls are sent again as the retry policy allows; the error thrown is the last attempt's, and its message
-   * gives the number of attempts when there was more than one.
+   * gives the number of attempts when there was more than one. That final failure is logged at warn.
    */
   async send<T>(request: CloudRequest, read: (response: CloudResponse) => T): Promise<T> {
     const url = this.#buildUrl(request);
     const bodyText = request.body === undefined ? undefined : JSON.stringify(request.body);
-    return sendWithRetries(
-      this.#retry,
-      request.method,
-      () => this.#attempt(request, url, bodyText, read),
-      (event) => this.#logRetry(request, event),
-    );
+    let attempts = 0;
+    try {
+      return await sendWithRetries(
+        this.#retry,
+        request.method,
+        () => {
+          attempts += 1;
+          const attempt = () => this.#attempt(request, url, bodyText, read);
+          return observeAttempt(this.#observer, this.service, request.operation, attempt);
+        },
+        (event) => this.#onRetry(request, event),
+      );
+    } catch (error) {
+      if (error instanceof CloudError) this.#logFailure(request, error, attempts);
+      throw error;
+    }
   }
 
   /**
@@ -250,8 +269,9 @@ export class CloudTransport {
     }
   }
 
-  /** Logs a retry with the failure's status or kind; never headers, keys or tokens. */
-  #logRetry(request: CloudRequest, { attempt, reason, error, delayMs }: RetryEvent): void {
+  /** Logs and reports a retry with the failure's status or kind; never headers, keys or tokens. */
+  #onRetry(request: CloudRequest, { attempt, reason, error, delayMs }: RetryEvent): void {
+    this.#observer?.onRetry({ service: this.service, operation: request.operation, reason });
     this.#logger?.warn?.(
       {
         service: this.service,
@@ -268,6 +288,27 @@ export class CloudTransport {
     );
   }
 
+  /**
+   * Logs a call that failed for good, once, whatever the number of attempts. The error's message is safe
+   * to log, because the transport strips keys, tokens and signatures from it when it builds the error.
+   */
+  #logFailure(request: CloudRequest, error: CloudError, attempts: number): void {
+    this.#logger?.warn?.(
+      {
+        service: this.service,
+        operation: request.operation,
+        method: request.method,
+        outcome: failureOutcome(error),
+        status: error.httpStatus,
+        code: error.code,
+        requestId: error.requestId,
+        attempts,
+        error: error.message,
+      },
+      'upstream call failed',
+    );
+  }
+
   #log(request: CloudRequest, url: URL, started: number, outcome: object): void {
     this.#logger?.debug(
       {
@@ -281,37 +322,6 @@ export class CloudTransport {
       'upstream call',
     );
   }
-}
-
-/**
- * Splits a configured base URL into origin and path prefix. Trailing slashes are stripped, because a
- * doubled slash would be signed as an empty path segment.
- */
-export function parseEndpoint(endpoint: string): { origin: string; basePath: string } {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new TypeError(`invalid endpoint URL "${endpoint}": expected a URL such as https://host`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`invalid endpoint URL "${endpoint}": the scheme must be http or https`);
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new TypeError(`invalid endpoint URL for ${url.origin}: remove the credentials, query or fragment`);
-  }
-  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
-}
-
-/**
- * Serializes query parameters with RFC 3986 encoding, so that a space goes out as `%20` and never as `+`,
- * which a verifier could decode either way.
- */
-export function serializeQuery(query: Record<string, string | undefined>): string {
-  return Object.entries(query)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`)
-    .join('&');
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

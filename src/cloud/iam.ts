@@ -4,6 +4,7 @@
  */
 import type { HttpTimeouts } from './http.ts';
 import { CloudTransport, type DebugLogger } from './http.ts';
+import type { TransportObserver } from './observer.ts';
 import type { IamClient, TokenInfo } from './ports.ts';
 import {
   asArray,
@@ -30,6 +31,8 @@ export interface HttpIamClientOptions {
   timeouts?: Partial<HttpTimeouts>;
   logger?: DebugLogger;
   retry?: RetryOptions;
+  /** Receives every call's outcome and every retry, for metrics. */
+  observer?: TransportObserver;
 }
 
 export class HttpIamClient implements IamClient {
@@ -43,6 +46,7 @@ export class HttpIamClient implements IamClient {
       timeouts: options.timeouts,
       logger: options.logger,
       retry: options.retry,
+      observer: options.observer,
     });
   }
 

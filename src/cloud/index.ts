@@ -17,6 +17,13 @@ export {
   type PasswordTokenRequest,
   requestPasswordToken,
 } from './iam.ts';
+export {
+  failureOutcome,
+  type TransportObserver,
+  type UpstreamCallEvent,
+  type UpstreamOutcome,
+  type UpstreamRetryEvent,
+} from './observer.ts';
 export type * from './ports.ts';
 export { type AccessKey, signRequest, verifyRequest } from './signer.ts';
 export { parseErrorBody } from './upstream-errors.ts';

@@ -3,6 +3,7 @@
  * project id is in every path and in `X-Project-Id`, and requests are AK/SK signed.
  */
 import { CloudTransport, type DebugLogger, type HttpTimeouts } from './http.ts';
+import type { TransportObserver } from './observer.ts';
 import type {
   CreateEndpointInput,
   Endpoint,
@@ -44,6 +45,8 @@ export interface HttpVpcepClientOptions {
   timeouts?: Partial<HttpTimeouts>;
   logger?: DebugLogger;
   retry?: RetryOptions;
+  /** Receives every call's outcome and every retry, for metrics. */
+  observer?: TransportObserver;
 }
 
 export class HttpVpcepClient implements VpcepClient {
@@ -60,6 +63,7 @@ export class HttpVpcepClient implements VpcepClient {
       timeouts: options.timeouts,
       logger: options.logger,
       retry: options.retry,
+      observer: options.observer,
     });
   }
 

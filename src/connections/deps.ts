@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { VpcepClient } from '../cloud/ports.ts';
 import type { Database } from '../store/index.ts';
 import type { StatusPolicySettings } from './status-policy.ts';
+import type { SyncObserver } from './sync.ts';
 
 /** The subset of a pino logger the workflows use. */
 export interface Logger {
@@ -40,6 +41,8 @@ export interface WorkflowDeps {
   clock: () => number;
   sleep?: (ms: number) => Promise<void>;
   logger: Logger;
+  /** Receives each status sync pass, for metrics. */
+  syncObserver?: SyncObserver;
 }
 
 export function sleepOf(deps: Pick<WorkflowDeps, 'sleep'>): (ms: number) => Promise<void> {

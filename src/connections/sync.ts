@@ -19,6 +19,7 @@ import {
   updateConnectionStatus,
 } from '../store/index.ts';
 import { sleepOf, type WorkflowDeps } from './deps.ts';
+import { startLeaseHeartbeat } from './heartbeat.ts';
 import { sweepOrphans } from './orphans.ts';
 import { adoptTaggedEndpoint, commitProvisionedEndpoint, deleteEndpointQuietly } from './provision.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -49,6 +50,22 @@ export interface SyncPassResult {
   orphansDeleted: number;
 }
 
+/** Outcome of one completed sync pass. */
+export interface SyncPassEvent {
+  result: SyncPassResult;
+  /**
+   * Delay of the most overdue claimed active row: the pass's start time minus its `next_check_at`, in
+   * milliseconds. 0 when the pass claimed no active row.
+   */
+  lagMs: number;
+}
+
+/** Receives each sync pass that ran to its end, for metrics. Implementations must not throw. */
+export interface SyncObserver {
+  onPass(event: SyncPassEvent): void;
+}
+
+/** Claims a batch of due rows and works on each; reports the pass to `deps.syncObserver` at the end. */
 export async function runSyncPass(
   deps: WorkflowDeps,
   settings: SyncSettings,
@@ -68,28 +85,60 @@ export async function runSyncPass(
     orphansDeleted: 0,
   };
 
-  for (const connection of claimed) {
-    try {
-      await limiter.take();
-      const outcome =
-        connection.phase === 'reserved'
-          ? await resolveReservation(deps, connection)
-          : await checkConnection(deps, connection);
-      result[outcome] += 1;
-    } catch (error) {
-      result.failed += 1;
-      deps.logger.warn(
-        { connectionId: connection.id, err: error },
-        'status sync of a connection failed; postponed',
-      );
-      await postponeCheck(deps.db, connection.id, deps.clock() + FAILED_CHECK_RETRY_MS);
-    } finally {
-      await releaseLease(deps.db, connection.id, deps.processId);
+  // The batch may take longer than one lease: keep the rows not yet done leased to this process.
+  const remaining = new Set(claimed.map((connection) => connection.id));
+  const heartbeat = startLeaseHeartbeat(deps, () => [...remaining]);
+  try {
+    for (const connection of claimed) {
+      await syncConnection(deps, connection, limiter, result);
+      remaining.delete(connection.id);
     }
+  } finally {
+    heartbeat.stop();
   }
 
   if (options.sweepOrphans) result.orphansDeleted = await sweepOrphans(deps, limiter);
+  deps.syncObserver?.onPass({ result, lagMs: maxLag(claimed, now) });
   return result;
+}
+
+/**
+ * Returns how overdue the most overdue active row was at `now`, in milliseconds. Reservations are left
+ * out, because they are claimed when their lease runs out, whatever their `next_check_at` is.
+ */
+function maxLag(claimed: Connection[], now: number): number {
+  let lag = 0;
+  for (const connection of claimed) {
+    if (connection.phase !== 'active' || connection.nextCheckAt === null) continue;
+    lag = Math.max(lag, now - connection.nextCheckAt);
+  }
+  return lag;
+}
+
+/** Checks one claimed row, counting the outcome; a failure postpones the row. Frees the lease after. */
+async function syncConnection(
+  deps: WorkflowDeps,
+  connection: Connection,
+  limiter: RateLimiter,
+  result: SyncPassResult,
+): Promise<void> {
+  try {
+    await limiter.take();
+    const outcome =
+      connection.phase === 'reserved'
+        ? await resolveReservation(deps, connection)
+        : await checkConnection(deps, connection);
+    result[outcome] += 1;
+  } catch (error) {
+    result.failed += 1;
+    deps.logger.warn(
+      { connectionId: connection.id, err: error },
+      'status sync of a connection failed; postponed',
+    );
+    await postponeCheck(deps.db, connection.id, deps.clock() + FAILED_CHECK_RETRY_MS);
+  } finally {
+    await releaseLease(deps.db, connection.id, deps.processId);
+  }
 }
 
 async function checkConnection(deps: WorkflowDeps, connection: Connection): Promise<'refreshed' | 'expired'> {

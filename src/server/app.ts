@@ -1,27 +1,48 @@
 /**
- * The Fastify application: request ids, one log line per request, error rendering, the OpenAPI
- * document, the health check, and the authenticated `/v1/{project_id}/...` routes.
+ * The Fastify application: request ids, one log line and one metrics sample per request, error
+ * rendering, the OpenAPI document, the monitoring endpoints, and the authenticated
+ * `/v1/{project_id}/...` routes.
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { sql } from 'kysely';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { IamClient } from '../cloud/ports.ts';
 import type { WorkflowDeps } from '../connections/deps.ts';
-import { apiError } from '../errors.ts';
+import type { Workspace } from '../store/index.ts';
 import { addAuthentication } from './auth.ts';
-import { registerErrorHandling, sendError } from './error-handler.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import type { ReadinessChecks } from './readiness.ts';
+import { trackRequestIds } from './request-context.ts';
 import { registerConnectionReads } from './routes/connections.ts';
+import { registerMonitoring } from './routes/monitoring.ts';
 import { registerVerifyAndCreate } from './routes/verify-and-create.ts';
 import { registerWorkspaces } from './routes/workspaces.ts';
 import { ErrorBodySchema } from './schemas.ts';
 import { TokenCache } from './token-cache.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on probes and scrapes, which are neither logged nor counted in the request metrics. */
+    monitoring?: boolean;
+  }
+}
+
 export interface AppOptions {
   workflow: WorkflowDeps;
   iam: IamClient;
   logger: FastifyBaseLogger;
+  metrics: ServiceMetrics;
+  /** Closed with the app. */
+  readiness: ReadinessChecks;
+  /** Default: a new cache that reports its hits and misses to `metrics`. */
   tokenCache?: TokenCache;
 }
 
@@ -50,41 +71,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  trackRequestIds(app);
   app.addHook('onResponse', async (request, reply) => {
-    const status = reply.statusCode;
-    const level = status >= 500 ? 'error' : 'info';
-    request.log[level](
-      {
-        operation: request.routeOptions.config?.operation,
-        method: request.method,
-        path: request.routeOptions.url ?? request.url.split('?')[0],
-        status,
-        durationMs: Math.round(reply.elapsedTime),
-      },
-      'request completed',
-    );
+    if (request.routeOptions.config?.monitoring) return;
+    completeRequest(request, reply, options.metrics);
   });
+  app.addHook('onClose', () => options.readiness.close());
   registerErrorHandling(app);
   await registerOpenApi(app);
 
-  app.get(
-    '/healthz',
-    { config: { operation: 'Health' }, schema: { hide: true } },
-    async (_request, reply) => {
-      try {
-        await sql`select 1`.execute(options.workflow.db);
-        return { status: 'ok' };
-      } catch (error) {
-        reply.log.error({ err: error }, 'health check failed: the database does not answer');
-        return sendError(reply, apiError('internal', 'The database does not answer; see the service log.'));
-      }
-    },
-  );
+  registerMonitoring(app, {
+    db: options.workflow.db,
+    readiness: options.readiness,
+    metrics: options.metrics,
+  });
 
   await app.register(async (scope) => {
     addAuthentication(scope, {
       iam: options.iam,
-      tokenCache: options.tokenCache ?? new TokenCache(),
+      tokenCache: options.tokenCache ?? new TokenCache({ onLookup: options.metrics.onTokenLookup }),
       db: options.workflow.db,
     });
     registerWorkspaces(scope, options.workflow);
@@ -93,6 +98,40 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/** Writes the request's one log line and records its metrics. */
+function completeRequest(request: FastifyRequest, reply: FastifyReply, metrics: ServiceMetrics): void {
+  const status = reply.statusCode;
+  // Fastify's not-found handler runs without a route, so unknown paths share one operation.
+  const matched = request.routeOptions.url !== undefined;
+  const operation = matched ? (request.routeOptions.config?.operation ?? 'Unnamed') : 'NotFound';
+  metrics.observeRequest(operation, request.method, status, reply.elapsedTime / 1000);
+
+  const level = logLevel(status);
+  const workspace = request.workspace as Workspace | null | undefined;
+  request.log[level](
+    {
+      operation,
+      method: request.method,
+      path: request.routeOptions.url ?? request.url.split('?')[0],
+      status,
+      durationMs: Math.round(reply.elapsedTime),
+      projectId: matched ? (request.params as { project_id?: string }).project_id : undefined,
+      workspaceId: workspace?.id,
+    },
+    'request completed',
+  );
+}
+
+/**
+ * Returns the level of a request's log line. Client errors log at info, except 401 and 403: a run of
+ * those can mean someone is probing with stolen or stale tokens, so they log at warn.
+ */
+function logLevel(status: number): 'info' | 'warn' | 'error' {
+  if (status >= 500) return 'error';
+  if (status === 401 || status === 403) return 'warn';
+  return 'info';
 }
 
 async function registerOpenApi(app: FastifyInstance): Promise<void> {
@@ -110,5 +149,7 @@ async function registerOpenApi(app: FastifyInstance): Promise<void> {
       security: [{ token: [] }],
     },
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { operation: 'OpenApi' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 }

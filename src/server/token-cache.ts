@@ -6,11 +6,18 @@
 import { createHash } from 'node:crypto';
 import type { TokenInfo } from '../cloud/ports.ts';
 
+/**
+ * Receives the result of each lookup: `hit` when a valid entry was cached, `miss` otherwise, including a
+ * lookup that joins an IAM call already in flight for the same token.
+ */
+export type TokenCacheObserver = (result: 'hit' | 'miss') => void;
+
 export interface TokenCacheOptions {
   maxEntries?: number;
   /** How long before the token's own expiry an entry is dropped, in milliseconds. */
   expiryMarginMs?: number;
   now?: () => number;
+  onLookup?: TokenCacheObserver;
 }
 
 export class TokenCache {
@@ -19,11 +26,13 @@ export class TokenCache {
   private readonly maxEntries: number;
   private readonly marginMs: number;
   private readonly now: () => number;
+  private readonly onLookup?: TokenCacheObserver;
 
   constructor(options: TokenCacheOptions = {}) {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.marginMs = options.expiryMarginMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    this.onLookup = options.onLookup;
   }
 
   /** Returns the cached validation of `token`, or calls `validate` once and caches its result. */
@@ -34,9 +43,11 @@ export class TokenCache {
       // Re-insert so the Map's order stays least-recently-used first.
       this.entries.delete(key);
       this.entries.set(key, cached);
+      this.onLookup?.('hit');
       return cached.info;
     }
     this.entries.delete(key);
+    this.onLookup?.('miss');
 
     const pending = this.inFlight.get(key);
     if (pending) return pending;

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { DEMO_WORKSPACE_ID, seedDemoWorkspace, simulatorCloudSettings } from '../../src/cli/demo-setup.ts';
 import { buildService } from '../../src/cli/service.ts';
 import { requestPasswordToken } from '../../src/cloud/iam.ts';
@@ -17,6 +17,7 @@ import { runSyncPass, type SyncPassResult } from '../../src/connections/sync.ts'
 import { DEMO_ACCOUNT, DEMO_REGION, type DemoAccount } from '../../src/simulator/demo.ts';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.ts';
 import type { Store } from '../../src/store/index.ts';
+import { createTestSchema } from './postgres.ts';
 
 export interface HarnessOptions {
   simulator?: SimulatorOptions;
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   upstreamTimeoutMs?: number;
   /** Further settings, as environment variables (such as LEASE_MS). */
   env?: Record<string, string>;
+  /** The service's logger; silent by default. */
+  logger?: Logger;
 }
 
 export interface Harness {
@@ -46,13 +49,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the stack. The store is SQLite unless `databaseUrl` is given, or unless the test script's
+ * PostgreSQL pass sets VPCEP_TEST_STORE=postgres, which gives each harness a schema of its own.
+ */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const schema =
+    !options.databaseUrl && process.env.VPCEP_TEST_STORE === 'postgres'
+      ? await createTestSchema('harness')
+      : undefined;
+  const databaseUrl = options.databaseUrl ?? schema?.url;
   const simulator = await startSimulator({ port: 0, endpointSettleDelayMs: 20, ...options.simulator });
   const dataDir = await mkdtemp(join(tmpdir(), 'vpcep-connect-test-'));
   const timeout = String(options.upstreamTimeoutMs ?? 5000);
   const config = loadConfig({
     DATA_DIR: dataDir,
-    DATABASE_URL: options.databaseUrl,
+    DATABASE_URL: databaseUrl,
     REGION: DEMO_REGION,
     UPSTREAM_CONNECT_TIMEOUT_MS: timeout,
     UPSTREAM_RESPONSE_TIMEOUT_MS: timeout,
@@ -66,7 +78,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     vpcepEndpoint: options.vpcepEndpoint ?? simulated.vpcepEndpoint,
   };
 
-  const service = await buildService(config, cloud, pino({ level: 'silent' }));
+  const service = await buildService(config, cloud, options.logger ?? pino({ level: 'silent' }));
   await seedDemoWorkspace(service.store.db, Date.now());
   await service.app.ready();
 
@@ -96,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await service.close();
       await simulator.close();
       await rm(dataDir, { recursive: true, force: true });
+      await schema?.drop();
     },
   };
 }
