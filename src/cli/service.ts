@@ -144,7 +144,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     async close() {
       // Stop taking requests and finish those in flight, then the sync batch, then the pools.
       logger.info({}, 'vpcep-connect stopping');
-      await service.app.close();
+      await closeServer(service.app);
       await sync.stop();
       await service.close();
       await simulator?.close();
@@ -169,6 +169,20 @@ async function startEmbeddedSimulator(config: Config): Promise<RunningSimulator>
         cause: error,
       },
     );
+  }
+}
+
+/**
+ * Stops accepting connections and waits for in-flight requests. A keep-alive connection whose request
+ * was in flight becomes idle only after Fastify closed the idle ones, and would hold the server open for
+ * the whole keep-alive timeout, so idle connections are closed again until the server has closed.
+ */
+async function closeServer(app: FastifyInstance): Promise<void> {
+  const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweeper);
   }
 }
 
