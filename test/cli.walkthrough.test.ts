@@ -91,3 +91,16 @@ test('invalid settings stop start with every problem', async () => {
   assert.match(result.stderr, /VPCEP_ENDPOINT is required/);
   assert.match(result.stderr, /HUAWEICLOUD_SDK_SK is required/);
 });
+
+test('flags set settings and win over the environment', async () => {
+  const result = await run(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'start', '--port', 'abc'],
+    {
+      env: { ...process.env, PORT: '8080' },
+    },
+  ).catch((error) => error);
+
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /PORT "abc" is not a TCP port/);
+});

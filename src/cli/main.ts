@@ -1,6 +1,8 @@
 /**
  * Command line entry: `start` runs the service (with the simulator unless cloud endpoints are set),
- * `sim` runs the simulator alone. Settings come from environment variables; see the README.
+ * `sim` runs the simulator alone, `migrate` and `sync --once` are one-off operator tasks. Settings come
+ * from environment variables (see the README); the global flags set the most common ones and win over
+ * the environment.
  */
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
@@ -14,7 +16,23 @@ import { buildService, displayHost, startService } from './service.ts';
 
 const program = new Command()
   .name('vpcep-connect')
-  .description("Verify a customer's VPC endpoint service and create a VPC endpoint to it.");
+  .description("Verify a customer's VPC endpoint service and create a VPC endpoint to it.")
+  .option('--host <address>', 'address to listen on (HOST)')
+  .option('--port <port>', 'API port (PORT)')
+  .option('--sim-port <port>', 'simulator port (SIM_PORT)')
+  .option('--data-dir <folder>', 'folder of the SQLite database (DATA_DIR)')
+  .option('--database-url <url>', 'PostgreSQL URL instead of SQLite (DATABASE_URL)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (LOG_LEVEL)');
+
+/** The settings the global flags give, by environment variable name. */
+const FLAG_SETTINGS: Record<string, string> = {
+  host: 'HOST',
+  port: 'PORT',
+  simPort: 'SIM_PORT',
+  dataDir: 'DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  logLevel: 'LOG_LEVEL',
+};
 
 program
   .command('start', { isDefault: true })
@@ -81,8 +99,14 @@ program
   });
 
 function loadConfigOrExit() {
+  const flags = program.opts<Record<string, string | undefined>>();
+  const fromFlags = Object.fromEntries(
+    Object.entries(FLAG_SETTINGS).flatMap(([flag, name]) =>
+      flags[flag] === undefined ? [] : [[name, flags[flag]]],
+    ),
+  );
   try {
-    return loadConfig(process.env);
+    return loadConfig({ ...process.env, ...fromFlags });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
