@@ -1,4 +1,4 @@
-/** What the connection workflows need from the outside, passed in by the composition root. */
+/** The dependencies of the connection workflows, passed in by the composition root. */
 import type { Kysely } from 'kysely';
 import type { VpcepClient } from '../cloud/ports.ts';
 import type { Database } from '../store/index.ts';

@@ -1,7 +1,7 @@
 /**
  * The orphan sweep: deletes endpoints in the platform's VPC that carry a vpcep-connect connection tag
  * but that no connection records. They are left by a create whose process died after VPCEP created the
- * endpoint and before the row recorded it, by a lost create answer followed by a second create, or by a
+ * endpoint and before the row recorded it, by a lost create response followed by a second create, or by a
  * connection deleted while VPCEP was failing.
  */
 import type { Endpoint } from '../cloud/ports.ts';
@@ -37,9 +37,10 @@ export async function sweepOrphans(deps: WorkflowDeps, limiter: RateLimiter): Pr
 }
 
 /**
- * An endpoint is an orphan when its connection does not exist or is deleted, or when the connection is
- * active, records another endpoint and no process holds its lease (a lease means a replacement may be
- * about to record this one). Reserved rows are left to the reservation cleanup, which adopts or deletes.
+ * An endpoint is an orphan when its connection does not exist or is deleted. It is one too when the
+ * connection is active, records another endpoint, and no process holds its lease; a held lease means a
+ * replacement may be about to record this endpoint. Reserved rows are left to the reservation cleanup,
+ * which adopts or deletes their endpoints.
  */
 function isOrphan(endpoint: Endpoint, connection: Connection | undefined, now: number): boolean {
   if (!connection || connection.deletedAt !== null) return true;

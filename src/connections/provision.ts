@@ -1,6 +1,6 @@
 /**
  * Provisions the endpoint of a connection whose lease the caller holds: adopts an endpoint that already
- * carries the connection's tag (left by an attempt that crashed or lost its answer) or creates one,
+ * carries the connection's tag (left by an attempt that crashed or lost its response) or creates one,
  * waits until it leaves `creating`, and commits it to the row. The lease is renewed while this runs, so
  * another process takes the row over only if this one dies.
  */
@@ -18,7 +18,7 @@ import { waitWhileCreating } from './wait.ts';
 
 const LIVE_STATUSES = new Set(['creating', 'pendingAcceptance', 'accepted']);
 
-/** Tag lookups after a create whose answer was lost: VPCEP may list a new endpoint only after a moment. */
+/** Tag lookups after a create whose response was lost: VPCEP may list a new endpoint only after a moment. */
 const LOST_CREATE_LOOKUPS = 3;
 const LOST_CREATE_LOOKUP_DELAY_MS = 300;
 
@@ -106,7 +106,7 @@ async function createTaggedEndpoint(deps: WorkflowDeps, connection: Connection):
   }
 }
 
-/** Looks for the endpoint of a create whose answer never arrived, retrying while VPCEP catches up. */
+/** Looks for the endpoint of a create whose response never arrived, retrying while VPCEP catches up. */
 async function findLostEndpoint(deps: WorkflowDeps, connection: Connection): Promise<Endpoint | undefined> {
   for (let attempt = 1; attempt <= LOST_CREATE_LOOKUPS; attempt++) {
     try {
@@ -114,7 +114,7 @@ async function findLostEndpoint(deps: WorkflowDeps, connection: Connection): Pro
       if (live.length > 0) {
         deps.logger.warn(
           { connectionId: connection.id, endpointId: live[0].id },
-          'endpoint create answer was lost; found the endpoint by its tag',
+          'endpoint create response was lost; found the endpoint by its tag',
         );
         return live[0];
       }
@@ -209,7 +209,10 @@ export async function deleteEndpointQuietly(deps: WorkflowDeps, endpointId: stri
     if (isNotFound(error) || (error instanceof CloudError && error.code?.toLowerCase() === 'endpoint.2018')) {
       return true;
     }
-    deps.logger.error({ endpointId, err: error }, 'deleting an endpoint failed; the status sync retries it');
+    deps.logger.error(
+      { endpointId, err: error },
+      'deleting an endpoint failed; it stays until a later create, delete or orphan sweep removes it',
+    );
     return false;
   }
 }

@@ -81,7 +81,7 @@ async function describe(
   }
 }
 
-/** VPCEP answers an unknown service with 404 (`EndPoint.0005`) or 400 `EndPoint.2003`. */
+/** VPCEP rejects an unknown service with 404 (`EndPoint.0005`) or 400 `EndPoint.2003`. */
 function isServiceNotFound(error: unknown): boolean {
   if (!(error instanceof CloudError) || error.kind !== 'http') return false;
   return error.httpStatus === 404 || error.code?.toLowerCase() === 'endpoint.2003';

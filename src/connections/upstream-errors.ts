@@ -25,12 +25,12 @@ export function upstreamFailure(error: CloudError, doing: string): ApiError {
   return apiError(name, `${service} failed while ${doing}: ${detail}${requestId}.`, { cause: error });
 }
 
-/** Returns true for a VPCEP "not found" answer: HTTP 404, whatever the code. */
+/** Returns true for a VPCEP "not found" response: HTTP 404, whatever the code. */
 export function isNotFound(error: unknown): boolean {
   return error instanceof CloudError && error.kind === 'http' && error.httpStatus === 404;
 }
 
-/** Returns true when the request may have reached VPCEP and taken effect although no answer arrived. */
+/** Returns true when the request may have reached VPCEP and taken effect although no response arrived. */
 export function isOutcomeUnknown(error: unknown): boolean {
   return error instanceof CloudError && (error.kind === 'timeout' || error.kind === 'unreachable');
 }

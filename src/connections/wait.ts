@@ -1,7 +1,7 @@
 /**
  * Polls a new endpoint until it leaves `creating`, with capped exponential backoff and an overall
  * deadline. VPCEP creates endpoints asynchronously (they usually settle within one or two minutes), and
- * a GET right after the create can answer 404 until the new endpoint is visible, so 404 is retried.
+ * a GET right after the create can return 404 until the new endpoint is visible, so 404 is retried.
  */
 import type { Endpoint, VpcepClient } from '../cloud/ports.ts';
 import { isNotFound } from './upstream-errors.ts';
@@ -21,7 +21,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * Returns the endpoint once its status is not `creating`, or the last `creating` read (undefined when
- * every read answered 404) when the deadline passes. Other errors are raised to the caller.
+ * every read returned 404) when the deadline passes. Other errors are raised to the caller.
  */
 export async function waitWhileCreating(
   vpcep: VpcepClient,
