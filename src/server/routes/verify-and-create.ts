@@ -70,7 +70,13 @@ export function registerVerifyAndCreate(scope: FastifyInstance, deps: WorkflowDe
         params: ProjectParamsSchema,
         headers: WorkspaceHeadersSchema,
         body: VerifyAndCreateBodySchema,
-        response: { 200: ConnectionRecordSchema, ...commonErrorResponses, 409: ErrorBodySchema },
+        response: {
+          200: ConnectionRecordSchema,
+          ...commonErrorResponses,
+          409: ErrorBodySchema,
+          413: ErrorBodySchema,
+          415: ErrorBodySchema,
+        },
       },
     },
     async (request) => {
