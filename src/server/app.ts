@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
+  type FastifyError,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -15,9 +16,10 @@ import Fastify, {
 } from 'fastify';
 import type { IamClient } from '../cloud/ports.ts';
 import type { WorkflowDeps } from '../connections/deps.ts';
+import { ApiError, ERROR_CATALOGUE } from '../errors.ts';
 import type { Workspace } from '../store/index.ts';
 import { addAuthentication } from './auth.ts';
-import { registerErrorHandling } from './error-handler.ts';
+import { registerErrorHandling, sendError } from './error-handler.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReadinessChecks } from './readiness.ts';
 import { trackRequestIds } from './request-context.ts';
@@ -58,6 +60,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The onResponse hook below writes the one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify answers an undecodable path or an over-long path parameter before any hook runs; this
+    // gives those answers the API's error body and request id.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('X-Request-Id', request.id);
+      const status =
+        error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const { code } = ERROR_CATALOGUE.invalidRequest;
+      return sendError(reply, new ApiError(code, status, frameworkErrorMessage(error)));
+    },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -132,6 +143,13 @@ function logLevel(status: number): 'info' | 'warn' | 'error' {
   if (status >= 500) return 'error';
   if (status === 401 || status === 403) return 'warn';
   return 'info';
+}
+
+function frameworkErrorMessage(error: FastifyError): string {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return 'Invalid request: a path parameter is too long; connection ids are 32 characters.';
+  }
+  return 'Invalid request: the path is not a valid URL; percent-encode each path segment.';
 }
 
 async function registerOpenApi(app: FastifyInstance): Promise<void> {
