@@ -381,7 +381,7 @@ describe('each attempt', () => {
     const text = JSON.stringify(logger.warnings);
     assert.deepEqual(logger.warnings, [
       {
-        service: 'vpcep',
+        upstream: 'vpcep',
         operation: 'getEndpoint',
         method: 'GET',
         attempt: 1,

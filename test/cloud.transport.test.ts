@@ -430,7 +430,7 @@ describe('secrets', () => {
     assert.deepEqual(
       { ...logs[0], durationMs: 0 },
       {
-        service: 'vpcep',
+        upstream: 'vpcep',
         operation: 'getEndpoint',
         method: 'GET',
         path: `/v1/${PROJECT_ID}/vpc-endpoints/e1`,

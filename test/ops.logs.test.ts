@@ -110,7 +110,7 @@ describe('service log', () => {
   });
 
   test('logs the upstream failure once', () => {
-    const failures = lines.filter((line) => line.msg === 'upstream call failed' && line.service === 'vpcep');
+    const failures = lines.filter((line) => line.msg === 'upstream call failed' && line.upstream === 'vpcep');
     assert.equal(failures.length, 1);
     const [failure] = failures;
     assert.equal(failure?.level, WARN);

@@ -44,10 +44,11 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /**
  * The part of a pino logger that the transport uses: `debug` for each call, `warn` for each retry and
- * for each call that failed for good.
+ * for each call that failed for good, `info` instead of `warn` for a final 4xx.
  */
 export interface DebugLogger {
   debug(details: object, message: string): void;
+  info?(details: object, message: string): void;
   warn?(details: object, message: string): void;
 }
 
@@ -274,13 +275,15 @@ export class CloudTransport {
     this.#observer?.onRetry({ service: this.service, operation: request.operation, reason });
     this.#logger?.warn?.(
       {
-        service: this.service,
+        upstream: this.service,
         operation: request.operation,
         method: request.method,
         attempt,
         maxAttempts: this.#retry.maxAttempts,
         reason,
-        ...(error.kind === 'http' ? { status: error.httpStatus, code: error.code } : { error: error.kind }),
+        ...(error.kind === 'http'
+          ? { status: error.httpStatus, code: error.code }
+          : { error: error.message }),
         requestId: error.requestId,
         delayMs: Math.round(delayMs),
       },
@@ -293,9 +296,13 @@ export class CloudTransport {
    * to log, because the transport strips keys, tokens and signatures from it when it builds the error.
    */
   #logFailure(request: CloudRequest, error: CloudError, attempts: number): void {
-    this.#logger?.warn?.(
+    // A 4xx is usually an outcome the caller expects and handles, such as 404 for a deleted endpoint.
+    const expected = error.kind === 'http' && error.httpStatus !== undefined && error.httpStatus < 500;
+    const log = expected ? this.#logger?.info : this.#logger?.warn;
+    log?.call(
+      this.#logger,
       {
-        service: this.service,
+        upstream: this.service,
         operation: request.operation,
         method: request.method,
         outcome: failureOutcome(error),
@@ -312,7 +319,7 @@ export class CloudTransport {
   #log(request: CloudRequest, url: URL, started: number, outcome: object): void {
     this.#logger?.debug(
       {
-        service: this.service,
+        upstream: this.service,
         operation: request.operation,
         method: request.method,
         path: `${url.pathname}${url.search}`,

@@ -33,6 +33,7 @@ export function withRequestId(logger: Required<DebugLogger>): Required<DebugLogg
   };
   return {
     debug: (details, message) => logger.debug(withId(details), message),
+    info: (details, message) => logger.info(withId(details), message),
     warn: (details, message) => logger.warn(withId(details), message),
   };
 }
