@@ -223,3 +223,26 @@ describe('connection delete', () => {
     assert.notEqual(second.vpc_ep_client_id, first.vpc_ep_client_id);
   });
 });
+
+describe('list status filter', () => {
+  let harness: Harness;
+
+  before(async () => {
+    harness = await startHarness();
+    await postConnection(harness, { ds_type: 'DWS', vpc_ep_server_id: DEMO_SERVICES.auto.id });
+  });
+  after(() => harness.close());
+
+  test('matches status case-insensitively', async () => {
+    const body = (await callApi(harness, 'GET', '/connections/vpc-endpoint?vpc_ep_client_status=ACCEPTED')).json();
+
+    assert.equal(body.count, 1);
+  });
+
+  test('rejects an unknown status', async () => {
+    const response = await callApi(harness, 'GET', '/connections/vpc-endpoint?vpc_ep_client_status=bogus');
+
+    assert.equal(response.statusCode, 400);
+    assert.match(response.json().error_msg, /"bogus" is not a status; use one of creating, pendingAcceptance/);
+  });
+});

@@ -10,6 +10,24 @@
  *   deleted it.
  */
 
+/** Every status a connection can show, in VPCEP's spelling. */
+export const CONNECTION_STATUSES = [
+  'creating',
+  'pendingAcceptance',
+  'accepted',
+  'rejected',
+  'failed',
+  'deleting',
+  'deleted',
+  'expired',
+] as const;
+
+/** Returns the canonical spelling of a status, matched case-insensitively, or undefined when unknown. */
+export function canonicalStatus(value: string): string | undefined {
+  const lower = value.trim().toLowerCase();
+  return CONNECTION_STATUSES.find((status) => status.toLowerCase() === lower);
+}
+
 export interface StatusPolicySettings {
   /** Re-read interval for `creating` and `deleting` endpoints. */
   creatingCheckMs: number;

@@ -95,7 +95,7 @@ function clientErrorMessage(error: FastifyError): string {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'The request body is empty; send a JSON object.';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return `The request body is not valid JSON: ${error.message}`;
+      return 'The request body is not valid JSON; send one JSON object, such as {"ds_type": "DWS", "vpc_ep_server_id": "..."}.';
     default:
       return error.message;
   }

@@ -73,9 +73,11 @@ function describeIssue(
       return `unknown ${label} ${unknown.join(', ')}${known}`;
     }
     case 'maxLength':
-      return `${label} "${field}" must be at most ${params.limit} characters`;
+      return `${label} "${field}" must be at most ${characters(params.limit)}`;
     case 'minLength':
-      return `${label} "${field}" must be at least ${params.limit} characters`;
+      return params.limit === 1
+        ? `${label} "${field}" must not be empty`
+        : `${label} "${field}" must be at least ${characters(params.limit)}`;
     case 'minimum':
       return `${label} "${field}" must be at least ${params.limit}`;
     case 'maximum':
@@ -89,6 +91,10 @@ function describeIssue(
     default:
       return `${label} "${field}" ${issue.message ?? 'is invalid'}`;
   }
+}
+
+function characters(limit: unknown): string {
+  return limit === 1 ? '1 character' : `${limit} characters`;
 }
 
 function joinPath(parent: string, name: string): string {

@@ -12,6 +12,7 @@ import { Type } from 'typebox';
 import { deleteConnection } from '../../connections/delete.ts';
 import type { WorkflowDeps } from '../../connections/deps.ts';
 import { getConnection, listConnectionRecords } from '../../connections/read.ts';
+import { CONNECTION_STATUSES, canonicalStatus } from '../../connections/status-policy.ts';
 import { canonicalDsType, DS_TYPES } from '../../connections/types.ts';
 import { apiError } from '../../errors.ts';
 import { commonErrorResponses, ErrorBodySchema, WorkspaceHeadersSchema } from '../schemas.ts';
@@ -29,7 +30,12 @@ const ProjectParamsSchema = Type.Object({
 const ListQuerySchema = Type.Object(
   {
     ds_type: Type.Optional(Type.String({ maxLength: 32, description: 'Data source type, any letter case.' })),
-    vpc_ep_client_status: Type.Optional(Type.String({ maxLength: 32, description: 'Endpoint status.' })),
+    vpc_ep_client_status: Type.Optional(
+      Type.String({
+        maxLength: 32,
+        description: `Endpoint status, any letter case: ${CONNECTION_STATUSES.join(', ')}.`,
+      }),
+    ),
     vpc_ep_server_name: Type.Optional(
       Type.String({ maxLength: 128, description: 'Full endpoint service name.' }),
     ),
@@ -66,7 +72,8 @@ export function registerConnectionReads(scope: FastifyInstance, deps: WorkflowDe
         projectId: request.principal.projectId,
         workspaceId: request.workspace.id,
         dsType: ds_type === undefined ? undefined : dsTypeFilter(ds_type),
-        vpcEpClientStatus: vpc_ep_client_status,
+        vpcEpClientStatus:
+          vpc_ep_client_status === undefined ? undefined : statusFilter(vpc_ep_client_status),
         vpcEpServerName: vpc_ep_server_name,
         offset,
         limit,
@@ -119,6 +126,17 @@ export function registerConnectionReads(scope: FastifyInstance, deps: WorkflowDe
       return reply.status(204).send(null);
     },
   );
+}
+
+function statusFilter(value: string): string {
+  const canonical = canonicalStatus(value);
+  if (!canonical) {
+    throw apiError(
+      'invalidRequest',
+      `Invalid request: query parameter vpc_ep_client_status "${value}" is not a status; use one of ${CONNECTION_STATUSES.join(', ')} (any letter case).`,
+    );
+  }
+  return canonical;
 }
 
 function dsTypeFilter(value: string): string {

@@ -52,7 +52,7 @@ export const ConnectionRecordSchema = Type.Object(
     vpc_ep_client_id: Type.String({ description: 'ID of the VPC endpoint.' }),
     vpc_ep_client_status: Type.String({
       description:
-        'VPC endpoint status: accepted, or pendingAcceptance until the service owner accepts it; creating when it had not settled within the wait.',
+        'VPC endpoint status: accepted, or pendingAcceptance until the service owner accepts it; creating when it had not settled within the wait. Reads can also show rejected, failed, deleting, deleted and expired (see docs/api.md).',
     }),
     scene: Type.String({ description: 'Network scenario: dii-app_to_data-source.' }),
   },
