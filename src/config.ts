@@ -124,6 +124,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `PORT and SIM_PORT are both ${config.port}; the API and the simulator need different ports`,
     );
   }
+  const { pendingCheckMinMs, pendingCheckMaxMs } = config.lifecycle;
+  if (pendingCheckMinMs > pendingCheckMaxMs) {
+    problems.push(
+      `PENDING_CHECK_MIN_MS (${pendingCheckMinMs}) is larger than PENDING_CHECK_MAX_MS (${pendingCheckMaxMs})`,
+    );
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     problems.push(`LOG_LEVEL "${config.logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   }

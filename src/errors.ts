@@ -49,6 +49,8 @@ export const ERROR_CATALOGUE = {
   unsupportedMediaType: entry('24010005', 415, 'The request body is not sent as application/json.'),
   notFound: entry('24010003', 404, 'The requested resource does not exist.'),
   workspaceNotFound: entry('24150005', 400, 'The workspace in X-Workspace-Id does not exist in the project.'),
+  workspaceNameInvalid: entry('24150000', 400, 'The workspace name is invalid.'),
+  workspaceNameTaken: entry('24150001', 400, 'The project already has a workspace of that name.'),
   serviceUnspecified: entry('24010010', 400, 'Neither vpc_ep_server_name nor vpc_ep_server_id was given.'),
   serviceMismatch: entry(
     '24010011',
@@ -68,11 +70,7 @@ export const ERROR_CATALOGUE = {
     "The endpoint service's whitelist does not contain the platform's account.",
   ),
   endpointRejected: entry('24010016', 409, 'The endpoint service rejected the new VPC endpoint.'),
-  createInProgress: entry(
-    '24010017',
-    409,
-    'Another request is creating a connection to this endpoint service.',
-  ),
+  createInProgress: entry('24010017', 409, 'Another request is creating or changing this connection.'),
   endpointFailed: entry('24090001', 502, 'VPCEP reported the new VPC endpoint as failed.'),
   endpointQuotaExceeded: entry('24090002', 503, "The platform's VPC endpoint quota is used up."),
   vpcepFailed: entry('24090090', 502, 'VPCEP returned an unexpected error or an unreadable response.'),

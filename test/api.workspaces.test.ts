@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_WORKSPACE_ID } from '../src/cli/demo-setup.ts';
-import { CUSTOMER_ACCOUNT, DEMO_ACCOUNT } from '../src/simulator/demo.ts';
-import { type Harness, startHarness } from './support/harness.ts';
+import { CUSTOMER_ACCOUNT, DEMO_ACCOUNT, DEMO_SERVICES } from '../src/simulator/demo.ts';
+import { callApi, type Harness, postConnection, startHarness } from './support/harness.ts';
 
 describe('GET /v1/{project_id}/workspaces', () => {
   let harness: Harness;
@@ -48,6 +48,60 @@ describe('GET /v1/{project_id}/workspaces', () => {
     assert.equal(response.statusCode, 400);
     assert.equal(response.json().error_code, 'DataArtsInsight.24010001');
     assert.match(response.json().error_msg, /query parameter "limit" must be at least 1/);
+  });
+
+  const create = (body: unknown) =>
+    harness.app.inject({
+      method: 'POST',
+      url: `/v1/${DEMO_ACCOUNT.projectId}/workspaces`,
+      headers: { 'x-auth-token': harness.token, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+
+  test('create adds a workspace', async () => {
+    const response = await create({ name: 'analytics', description: 'BI team' });
+
+    assert.equal(response.statusCode, 200);
+    const created = response.json();
+    assert.match(created.id, /^[0-9a-f]{32}$/);
+    assert.equal(created.is_default, 0);
+    const listed = (await list(DEMO_ACCOUNT.projectId, harness.token, '?name=ANALYT')).json();
+    assert.deepEqual(
+      listed.page_data.map((workspace: { id: string }) => workspace.id),
+      [created.id],
+    );
+  });
+
+  test('create with a taken name is 400', async () => {
+    await create({ name: 'finance' });
+    const response = await create({ name: 'finance' });
+
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.json().error_code, 'DataArtsInsight.24150001');
+    assert.match(response.json().error_msg, /already has a workspace named "finance"/);
+  });
+
+  test('create with an invalid name is 400', async () => {
+    const response = await create({ name: 'has space' });
+
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.json().error_code, 'DataArtsInsight.24150000');
+  });
+
+  test('another workspace hides connections', async () => {
+    const other = (await create({ name: 'other' })).json();
+    const record = (
+      await postConnection(
+        harness,
+        { ds_type: 'DWS', vpc_ep_server_id: DEMO_SERVICES.auto.id },
+        {
+          'x-workspace-id': other.id,
+        },
+      )
+    ).json();
+    const response = await callApi(harness, 'GET', `/connections/vpc-endpoint/${record.id}`);
+
+    assert.equal(response.statusCode, 404);
   });
 
   test('missing token is 401', async () => {

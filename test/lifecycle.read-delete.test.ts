@@ -234,7 +234,9 @@ describe('list status filter', () => {
   after(() => harness.close());
 
   test('matches status case-insensitively', async () => {
-    const body = (await callApi(harness, 'GET', '/connections/vpc-endpoint?vpc_ep_client_status=ACCEPTED')).json();
+    const body = (
+      await callApi(harness, 'GET', '/connections/vpc-endpoint?vpc_ep_client_status=ACCEPTED')
+    ).json();
 
     assert.equal(body.count, 1);
   });
@@ -243,6 +245,9 @@ describe('list status filter', () => {
     const response = await callApi(harness, 'GET', '/connections/vpc-endpoint?vpc_ep_client_status=bogus');
 
     assert.equal(response.statusCode, 400);
-    assert.match(response.json().error_msg, /"bogus" is not a status; use one of creating, pendingAcceptance/);
+    assert.match(
+      response.json().error_msg,
+      /"bogus" is not a status; use one of creating, pendingAcceptance/,
+    );
   });
 });

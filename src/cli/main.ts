@@ -22,7 +22,8 @@ const program = new Command()
   .option('--sim-port <port>', 'simulator port (SIM_PORT)')
   .option('--data-dir <folder>', 'folder of the SQLite database (DATA_DIR)')
   .option('--database-url <url>', 'PostgreSQL URL instead of SQLite (DATABASE_URL)')
-  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (LOG_LEVEL)');
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (LOG_LEVEL)')
+  .configureHelp({ showGlobalOptions: true });
 
 /** The settings the global flags give, by environment variable name. */
 const FLAG_SETTINGS: Record<string, string> = {
@@ -35,7 +36,7 @@ const FLAG_SETTINGS: Record<string, string> = {
 };
 
 program
-  .command('start', { isDefault: true })
+  .command('start')
   .description('Start the API; without IAM_ENDPOINT and VPCEP_ENDPOINT, start the simulator beside it.')
   .action(async () => {
     const config = loadConfigOrExit();
@@ -67,12 +68,12 @@ program
 program
   .command('sync')
   .description('Run one status sync pass against the configured cloud, with an orphan sweep, and exit.')
-  .option('--once', 'run one pass and exit (the only mode; the service runs the loop itself)', true)
+  .requiredOption('--once', 'run one pass and exit; the service itself runs the sync in a loop')
   .action(async () => {
     const config = loadConfigOrExit();
     if (!config.cloud) {
       process.stderr.write(
-        'sync needs IAM_ENDPOINT, VPCEP_ENDPOINT and the platform settings; with the embedded simulator the sync runs inside npm start.\n',
+        'sync needs the cloud settings IAM_ENDPOINT, VPCEP_ENDPOINT, HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, PLATFORM_PROJECT_ID, PLATFORM_DOMAIN_ID, PLATFORM_VPC_ID and PLATFORM_SUBNET_ID; with the embedded simulator the sync runs inside npm start.\n',
       );
       process.exit(2);
     }
@@ -95,8 +96,17 @@ program
     // Kysely's migrator holds a lock while it works, so replicas migrating at once apply each step once.
     const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     await store.close();
-    process.stdout.write(`The ${store.dialect} database is at the latest schema.\n`);
+    const target = config.databaseUrl
+      ? postgresTarget(config.databaseUrl)
+      : `${config.dataDir}/vpcep-connect.sqlite`;
+    process.stdout.write(`The database ${target} is at the latest schema.\n`);
   });
+
+/** Host, port and database of a PostgreSQL URL, without the user or password. */
+function postgresTarget(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+}
 
 function loadConfigOrExit() {
   const flags = program.opts<Record<string, string | undefined>>();

@@ -26,7 +26,7 @@ import { trackRequestIds } from './request-context.ts';
 import { registerConnectionReads } from './routes/connections.ts';
 import { registerMonitoring } from './routes/monitoring.ts';
 import { registerVerifyAndCreate } from './routes/verify-and-create.ts';
-import { registerWorkspaces } from './routes/workspaces.ts';
+import { registerWorkspaceCreate, registerWorkspaces } from './routes/workspaces.ts';
 import { ErrorBodySchema } from './schemas.ts';
 import { TokenCache } from './token-cache.ts';
 
@@ -104,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       db: options.workflow.db,
     });
     registerWorkspaces(scope, options.workflow);
+    registerWorkspaceCreate(scope, options.workflow);
     registerVerifyAndCreate(scope, options.workflow);
     registerConnectionReads(scope, options.workflow);
   });

@@ -55,6 +55,7 @@ export function registerConnectionReads(scope: FastifyInstance, deps: WorkflowDe
     {
       config: { operation: 'ListVpcEpConnections', requiresWorkspace: true },
       schema: {
+        operationId: 'ListVpcEpConnections',
         summary: "List the workspace's VPC endpoint connections",
         tags: ['connections'],
         params: ProjectParamsSchema,
@@ -86,6 +87,7 @@ export function registerConnectionReads(scope: FastifyInstance, deps: WorkflowDe
     {
       config: { operation: 'ShowVpcEpConnection', requiresWorkspace: true },
       schema: {
+        operationId: 'ShowVpcEpConnection',
         summary: 'Show one VPC endpoint connection, its status read from VPCEP when stale',
         tags: ['connections'],
         params: ConnectionParamsSchema,
@@ -106,6 +108,7 @@ export function registerConnectionReads(scope: FastifyInstance, deps: WorkflowDe
     {
       config: { operation: 'DeleteVpcEpConnection', requiresWorkspace: true },
       schema: {
+        operationId: 'DeleteVpcEpConnection',
         summary: 'Delete a VPC endpoint connection and its endpoint',
         tags: ['connections'],
         params: ConnectionParamsSchema,

@@ -65,6 +65,7 @@ export function registerVerifyAndCreate(scope: FastifyInstance, deps: WorkflowDe
     {
       config: { operation: 'VerifyAndCreateVpcEp', requiresWorkspace: true },
       schema: {
+        operationId: 'VerifyAndCreateVpcEp',
         summary: 'Verify a VPC endpoint service and create a VPC endpoint',
         tags: ['connections'],
         params: ProjectParamsSchema,

@@ -2,11 +2,20 @@
  * `GET /v1/{project_id}/workspaces`: the project's workspaces, so a caller can find the id that the
  * `X-Workspace-Id` header needs. Every project has a default workspace, created on its first listing.
  */
+import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import { type Database, ensureDefaultWorkspace, listWorkspaces, type Workspace } from '../../store/index.ts';
+import { apiError } from '../../errors.ts';
+import {
+  type Database,
+  ensureDefaultWorkspace,
+  insertWorkspace,
+  listWorkspaces,
+  UniqueViolationError,
+  type Workspace,
+} from '../../store/index.ts';
 import { AuthHeadersSchema, commonErrorResponses, ProjectParamsSchema } from '../schemas.ts';
 
 const WorkspaceSchema = Type.Object({
@@ -40,6 +49,7 @@ export function registerWorkspaces(
     {
       config: { operation: 'ListWorkspaces' },
       schema: {
+        operationId: 'ListWorkspaces',
         summary: "List the project's workspaces",
         tags: ['workspaces'],
         params: ProjectParamsSchema,
@@ -86,4 +96,69 @@ function toWorkspaceBody(workspace: Workspace) {
     update_time: workspace.updateTime,
     update_user: workspace.updateUser,
   };
+}
+
+const CreateBodySchema = Type.Object(
+  {
+    name: Type.String({ maxLength: 64, description: '1 to 32 letters, digits, underscores or hyphens.' }),
+    description: Type.Optional(Type.String({ maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Letters (any script, as DataArts Insight allows Chinese), digits, `_` and `-`, up to 32 characters. */
+const WORKSPACE_NAME = /^[\p{L}\p{N}_-]{1,32}$/u;
+
+export function registerWorkspaceCreate(
+  scope: FastifyInstance,
+  deps: { db: Kysely<Database>; clock: () => number },
+) {
+  scope.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/v1/:project_id/workspaces',
+    {
+      config: { operation: 'CreateWorkspace' },
+      schema: {
+        operationId: 'CreateWorkspace',
+        summary: 'Create a workspace in the project',
+        tags: ['workspaces'],
+        params: ProjectParamsSchema,
+        headers: AuthHeadersSchema,
+        body: CreateBodySchema,
+        response: { 200: WorkspaceSchema, ...commonErrorResponses },
+      },
+    },
+    async (request) => {
+      const { name, description = '' } = request.body;
+      if (!WORKSPACE_NAME.test(name)) {
+        throw apiError(
+          'workspaceNameInvalid',
+          `Workspace name "${name}" is invalid; use 1 to 32 letters, digits, underscores or hyphens.`,
+        );
+      }
+
+      const { principal } = request;
+      const now = deps.clock();
+      try {
+        const workspace = await insertWorkspace(deps.db, {
+          id: randomUUID().replaceAll('-', ''),
+          projectId: principal.projectId,
+          domainId: principal.domainId,
+          name,
+          description,
+          isDefault: false,
+          createTime: now,
+          createUser: principal.userId,
+          updateTime: now,
+          updateUser: principal.userId,
+        });
+        return toWorkspaceBody(workspace);
+      } catch (error) {
+        if (!(error instanceof UniqueViolationError)) throw error;
+        throw apiError(
+          'workspaceNameTaken',
+          `Project ${principal.projectId} already has a workspace named "${name}"; choose another name, or list the workspaces to find its id.`,
+        );
+      }
+    },
+  );
 }
