@@ -133,3 +133,33 @@ describe('repeated create with another ds_type', () => {
     assert.equal(second.vpc_ep_client_id, first.vpc_ep_client_id);
   });
 });
+
+describe('rapidly repeated creates', () => {
+  let harness: Harness;
+
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness.close());
+
+  test('still see a status change', async () => {
+    const created = (await postConnection(harness, APPROVAL)).json();
+    const customerToken = await harness.tokenFor(CUSTOMER_ACCOUNT);
+    await customerAction(
+      harness,
+      customerToken,
+      DEMO_SERVICES.approval.id,
+      'receive',
+      created.vpc_ep_client_id,
+    );
+
+    // Repeats closer together than the one-second freshness window must not keep resetting it.
+    const statuses: string[] = [];
+    for (let repeat = 0; repeat < 8; repeat++) {
+      statuses.push((await postConnection(harness, APPROVAL)).json().vpc_ep_client_status);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+
+    assert.equal(statuses.at(-1), 'accepted', statuses.join(', '));
+  });
+});

@@ -43,13 +43,15 @@ export async function refreshConnection(
 
   const now = deps.clock();
   const createdAt = connection.endpointCreatedAt ?? connection.createDate;
+  const statusRead = options.readEndpoint !== false;
   const updated = await updateConnectionStatus(deps.db, connection.id, {
     vpcEpClientStatus: status,
     now,
     updateUser: options.principal?.userId,
     updateUserName: options.principal?.userName,
-    nextCheckAt: nextCheckAt(status, now, createdAt, deps.lifecycle),
+    nextCheckAt: statusRead ? nextCheckAt(status, now, createdAt, deps.lifecycle) : undefined,
     dsType: options.dsType,
+    statusRead,
   });
   if (status !== stored) {
     deps.logger.info({ connectionId: connection.id, from: stored, to: status }, 'connection status changed');

@@ -25,6 +25,11 @@ export interface ConnectionStatusChange {
   nextCheckAt?: number | null;
   /** A new `ds_type`, from a repeated create that names another type; left as it is when undefined. */
   dsType?: string;
+  /**
+   * False when the status was not read from VPCEP now: `status_checked_at` then keeps the time of the
+   * last real read, so later readers know how old the status is. Default true.
+   */
+  statusRead?: boolean;
 }
 
 /** Status that markConnectionDeleted records in `vpc_ep_client_status`. */
@@ -170,7 +175,7 @@ export async function updateConnectionStatus(
     .updateTable('connections')
     .set({
       vpc_ep_client_status: vpcEpClientStatus,
-      status_checked_at: now,
+      ...(change.statusRead !== false && { status_checked_at: now }),
       update_date: updateDate,
       ...(updateUser !== undefined && { update_user: updateUser }),
       ...(updateUserName !== undefined && { update_user_name: updateUserName }),
