@@ -25,6 +25,24 @@ async function storedStatus(harness: Harness, id: string) {
   return row?.vpc_ep_client_status;
 }
 
+/** Reserves a connection as a process that died before recording an endpoint: its lease ran out. */
+function reserveForDeadProcess(harness: Harness, serviceId: string) {
+  return reserveConnection(harness.store.db, {
+    projectId: DEMO_ACCOUNT.projectId,
+    domainId: DEMO_ACCOUNT.domainId,
+    workspaceId: harness.workspaceId,
+    dsType: 'DWS',
+    vpcEpServerId: serviceId,
+    vpcEpServerName: harness.simulator.state.services.get(serviceId)!.serviceName,
+    scene: 'dii-app_to_data-source',
+    createDate: Date.now(),
+    createUser: DEMO_ACCOUNT.userId,
+    createUserName: DEMO_ACCOUNT.userName,
+    leaseOwner: 'a-process-that-died',
+    leaseUntil: Date.now() - 1,
+  });
+}
+
 /** Creates an endpoint straight through VPCEP as the platform, tagged as if for `connectionId`. */
 async function createTaggedEndpoint(
   harness: Harness,
@@ -166,20 +184,7 @@ describe('status sync', () => {
   });
 
   test('adopts the endpoint of a dead reservation', async () => {
-    const reserved = await reserveConnection(harness.store.db, {
-      projectId: DEMO_ACCOUNT.projectId,
-      domainId: DEMO_ACCOUNT.domainId,
-      workspaceId: harness.workspaceId,
-      dsType: 'DWS',
-      vpcEpServerId: DEMO_SERVICES.auto.id,
-      vpcEpServerName: harness.simulator.state.services.get(DEMO_SERVICES.auto.id)!.serviceName,
-      scene: 'dii-app_to_data-source',
-      createDate: Date.now(),
-      createUser: DEMO_ACCOUNT.userId,
-      createUserName: DEMO_ACCOUNT.userName,
-      leaseOwner: 'a-process-that-died',
-      leaseUntil: Date.now() - 1,
-    });
+    const reserved = await reserveForDeadProcess(harness, DEMO_SERVICES.auto.id);
     const endpointId = await createTaggedEndpoint(harness, reserved.id);
 
     const result = await harness.syncOnce();
@@ -195,20 +200,7 @@ describe('status sync', () => {
   });
 
   test('releases a dead reservation without endpoint', async () => {
-    const reserved = await reserveConnection(harness.store.db, {
-      projectId: DEMO_ACCOUNT.projectId,
-      domainId: DEMO_ACCOUNT.domainId,
-      workspaceId: harness.workspaceId,
-      dsType: 'DWS',
-      vpcEpServerId: DEMO_SERVICES.approval.id,
-      vpcEpServerName: harness.simulator.state.services.get(DEMO_SERVICES.approval.id)!.serviceName,
-      scene: 'dii-app_to_data-source',
-      createDate: Date.now(),
-      createUser: DEMO_ACCOUNT.userId,
-      createUserName: DEMO_ACCOUNT.userName,
-      leaseOwner: 'a-process-that-died',
-      leaseUntil: Date.now() - 1,
-    });
+    const reserved = await reserveForDeadProcess(harness, DEMO_SERVICES.approval.id);
 
     const result = await harness.syncOnce();
 

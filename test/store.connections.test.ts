@@ -10,8 +10,6 @@ import {
   findConnectionByEndpointId,
   findLiveConnectionByService,
   listConnections,
-  listConnectionsWithStatus,
-  listReservedConnections,
   markConnectionDeleted,
   type NewConnection,
   releaseReservation,
@@ -419,78 +417,6 @@ function defineConnectionSuite(target: StoreDialectTarget): void {
     it('list rejects invalid page', async () => {
       const request = { projectId: 'p', workspaceId: 'w', offset: 0, limit: 1.5 };
       await assert.rejects(listConnections(store.db, request), RangeError);
-    });
-
-    it('reserved listed by age', async () => {
-      const marker = NOW - 10_000_000 - Math.floor(Math.random() * 1_000_000);
-      const old = await reserveConnection(store.db, newConnection({ createDate: marker }));
-      const young = await reserveConnection(store.db, newConnection({ createDate: marker + 1000 }));
-      await createActive(store.db, { createDate: marker });
-
-      const listed = await listReservedConnections(store.db, { olderThan: marker + 1000 });
-      const ids = listed.map((item) => item.id);
-      assert.ok(ids.includes(old.id));
-      assert.ok(!ids.includes(young.id));
-      assert.ok(listed.every((item) => item.phase === 'reserved'));
-    });
-
-    it('reserved listing honors limit', async () => {
-      await reserveConnection(store.db, newConnection({ createDate: 1 }));
-      await reserveConnection(store.db, newConnection({ createDate: 2 }));
-
-      const listed = await listReservedConnections(store.db, { olderThan: 3, limit: 1 });
-      assert.equal(listed.length, 1);
-      assert.equal(listed[0].createDate, 1);
-    });
-
-    it('status listing filters and orders', async () => {
-      const status = `creating-${uniqueId()}`;
-      const unchecked = await reserveConnection(store.db, newConnection());
-      await activateConnection(store.db, unchecked.id, {
-        vpcEpClientId: 'ep-u',
-        vpcEpClientStatus: status,
-        now: NOW,
-      });
-      await store.db
-        .updateTable('connections')
-        .set({ status_checked_at: null })
-        .where('id', '=', unchecked.id)
-        .execute();
-      const stale = await createActive(store.db, { createDate: NOW - 1000 }, status);
-      const fresh = await createActive(store.db, { createDate: NOW + 1000 }, status);
-      await createActive(store.db, {}, 'accepted');
-
-      const all = await listConnectionsWithStatus(store.db, [status], { limit: 10 });
-      assert.deepEqual(
-        all.map((item) => item.id),
-        [unchecked.id, stale.id, fresh.id],
-      );
-      const due = await listConnectionsWithStatus(store.db, [status], { checkedBefore: NOW + 1, limit: 10 });
-      assert.deepEqual(
-        due.map((item) => item.id),
-        [unchecked.id, stale.id],
-      );
-      const limited = await listConnectionsWithStatus(store.db, [status], { limit: 1 });
-      assert.deepEqual(
-        limited.map((item) => item.id),
-        [unchecked.id],
-      );
-    });
-
-    it('status listing skips deleted', async () => {
-      const status = `pending-${uniqueId()}`;
-      const active = await createActive(store.db, {}, status);
-      await store.db
-        .updateTable('connections')
-        .set({ deleted_at: NOW })
-        .where('id', '=', active.id)
-        .execute();
-
-      assert.deepEqual(await listConnectionsWithStatus(store.db, [status], { limit: 10 }), []);
-    });
-
-    it('status listing of no statuses', async () => {
-      assert.deepEqual(await listConnectionsWithStatus(store.db, [], { limit: 10 }), []);
     });
   });
 }

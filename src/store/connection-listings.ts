@@ -1,7 +1,4 @@
-/**
- * Connection listings: the API's paged list of active connections, and the batches the background status
- * sync works through.
- */
+/** The API's paged list of a workspace's active connections. The status sync claims its rows in leases.ts. */
 import { type Connection, toConnection, toNumber } from './models.ts';
 import { assertPageRequest, type Page, type PageRequest } from './page.ts';
 import type { DatabaseHandle } from './schema.ts';
@@ -53,58 +50,4 @@ export async function listConnections(
     .execute();
 
   return { count: toNumber(count, 'count(*)'), items: rows.map(toConnection) };
-}
-
-/**
- * Lists reservations created before `olderThan` (epoch milliseconds), oldest first: rows whose request
- * ended before recording an endpoint, which a cleanup pass resolves.
- */
-export async function listReservedConnections(
-  db: DatabaseHandle,
-  options: { olderThan: number; limit?: number },
-): Promise<Connection[]> {
-  let query = db
-    .selectFrom('connections')
-    .selectAll()
-    .where('phase', '=', 'reserved')
-    .where('create_date', '<', options.olderThan)
-    .orderBy('create_date')
-    .orderBy('id');
-  if (options.limit !== undefined) query = query.limit(options.limit);
-
-  const rows = await query.execute();
-  return rows.map(toConnection);
-}
-
-/**
- * Lists active connections whose endpoint status is one of `statuses`, least recently checked first
- * (never checked before all others). With `checkedBefore`, only rows not checked since that time.
- * NOTE: the rows are not locked, so replicas that sync at the same time may read the same rows.
- */
-export async function listConnectionsWithStatus(
-  db: DatabaseHandle,
-  statuses: readonly string[],
-  options: { checkedBefore?: number; limit: number },
-): Promise<Connection[]> {
-  if (statuses.length === 0) return [];
-
-  let query = db
-    .selectFrom('connections')
-    .selectAll()
-    .where('phase', '=', 'active')
-    .where('deleted_at', 'is', null)
-    .where('vpc_ep_client_status', 'in', statuses);
-  const { checkedBefore } = options;
-  if (checkedBefore !== undefined) {
-    query = query.where((eb) =>
-      eb.or([eb('status_checked_at', 'is', null), eb('status_checked_at', '<', checkedBefore)]),
-    );
-  }
-
-  const rows = await query
-    .orderBy('status_checked_at', (order) => order.asc().nullsFirst())
-    .orderBy('id')
-    .limit(options.limit)
-    .execute();
-  return rows.map(toConnection);
 }

@@ -1,10 +1,5 @@
 /** The store's public API: opening the database, the repositories, their domain types and errors. */
-export {
-  type ListConnectionsRequest,
-  listConnections,
-  listConnectionsWithStatus,
-  listReservedConnections,
-} from './connection-listings.ts';
+export { type ListConnectionsRequest, listConnections } from './connection-listings.ts';
 export {
   type ActivateConnectionChange,
   activateConnection,

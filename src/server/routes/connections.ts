@@ -15,16 +15,17 @@ import { getConnection, listConnectionRecords } from '../../connections/read.ts'
 import { CONNECTION_STATUSES, canonicalStatus } from '../../connections/status-policy.ts';
 import { canonicalDsType, DS_TYPES } from '../../connections/types.ts';
 import { apiError } from '../../errors.ts';
-import { commonErrorResponses, ErrorBodySchema, WorkspaceHeadersSchema } from '../schemas.ts';
+import {
+  commonErrorResponses,
+  ErrorBodySchema,
+  ProjectParamsSchema,
+  WorkspaceHeadersSchema,
+} from '../schemas.ts';
 import { ConnectionRecordSchema } from './verify-and-create.ts';
 
 const ConnectionParamsSchema = Type.Object({
-  project_id: Type.String({ minLength: 1, maxLength: 128, description: 'Project ID.' }),
+  ...ProjectParamsSchema.properties,
   connection_id: Type.String({ minLength: 1, maxLength: 64, description: 'Connection ID.' }),
-});
-
-const ProjectParamsSchema = Type.Object({
-  project_id: Type.String({ minLength: 1, maxLength: 128, description: 'Project ID.' }),
 });
 
 const ListQuerySchema = Type.Object(
@@ -72,9 +73,20 @@ export function registerConnectionReads(scope: FastifyInstance, deps: WorkflowDe
       return listConnectionRecords(deps, {
         projectId: request.principal.projectId,
         workspaceId: request.workspace.id,
-        dsType: ds_type === undefined ? undefined : dsTypeFilter(ds_type),
+        dsType:
+          ds_type === undefined
+            ? undefined
+            : canonicalFilter('ds_type', 'is not supported', ds_type, canonicalDsType, DS_TYPES),
         vpcEpClientStatus:
-          vpc_ep_client_status === undefined ? undefined : statusFilter(vpc_ep_client_status),
+          vpc_ep_client_status === undefined
+            ? undefined
+            : canonicalFilter(
+                'vpc_ep_client_status',
+                'is not a status',
+                vpc_ep_client_status,
+                canonicalStatus,
+                CONNECTION_STATUSES,
+              ),
         vpcEpServerName: vpc_ep_server_name,
         offset,
         limit,
@@ -131,24 +143,20 @@ export function registerConnectionReads(scope: FastifyInstance, deps: WorkflowDe
   );
 }
 
-function statusFilter(value: string): string {
-  const canonical = canonicalStatus(value);
-  if (!canonical) {
+/** Returns the canonical spelling of a filter value, or raises a 400 that lists the accepted values. */
+function canonicalFilter(
+  name: string,
+  problem: string,
+  value: string,
+  canonical: (value: string) => string | undefined,
+  accepted: readonly string[],
+): string {
+  const result = canonical(value);
+  if (!result) {
     throw apiError(
       'invalidRequest',
-      `Invalid request: query parameter vpc_ep_client_status "${value}" is not a status; use one of ${CONNECTION_STATUSES.join(', ')} (any letter case).`,
+      `Invalid request: query parameter ${name} "${value}" ${problem}; use one of ${accepted.join(', ')} (any letter case).`,
     );
   }
-  return canonical;
-}
-
-function dsTypeFilter(value: string): string {
-  const canonical = canonicalDsType(value);
-  if (!canonical) {
-    throw apiError(
-      'invalidRequest',
-      `Invalid request: query parameter ds_type "${value}" is not supported; use one of ${DS_TYPES.join(', ')} (any letter case).`,
-    );
-  }
-  return canonical;
+  return result;
 }
