@@ -177,8 +177,8 @@ class EnvReader {
   required(name: string, options: { secret?: boolean } = {}): string {
     const value = this.optional(name);
     if (value === undefined) {
-      const why = options.secret ? 'it is a secret: pass it through the environment' : 'set it';
-      this.problems.push(`${name} is required when IAM_ENDPOINT or VPCEP_ENDPOINT is set (${why})`);
+      const hint = options.secret ? 'it is a secret: pass it through the environment' : 'set it';
+      this.problems.push(`${name} is required when IAM_ENDPOINT or VPCEP_ENDPOINT is set (${hint})`);
       return '';
     }
     return value;

@@ -7,7 +7,7 @@ import { type Harness, postConnection, startHarness } from './support/harness.ts
 
 const BODY = { ds_type: 'DWS', vpc_ep_server_name: serviceName(DEMO_SERVICES.auto) };
 
-/** A loopback server standing in for a broken upstream. */
+/** Starts a loopback server that plays a broken upstream. */
 async function listen(handler: (server: Server) => void): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer();
   handler(server);

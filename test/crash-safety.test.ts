@@ -1,7 +1,7 @@
 /**
- * Kills the service with SIGKILL at each step of a create, restarts it, runs one sync pass, and checks
- * that every endpoint tagged by vpcep-connect is recorded by a live connection or deleted, that no
- * reservation is left, and that no connection has two live endpoints.
+ * Kills the service with SIGKILL at each step of a create, restarts it and runs one sync pass. Then
+ * every endpoint tagged by vpcep-connect must be recorded by a live connection or deleted, no
+ * reservation may be left, and no connection may have two live endpoints.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -12,8 +12,8 @@ test('docs/operations.md commands run as written', { skip: await skipUnlessPostg
   const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]);
   assert.ok(blocks.length >= 3, 'the page has its command blocks');
 
-  // The blocks run in one shell, as a reader pastes them one after another; a failed command stops
-  // the run, and whatever it started in the background is stopped on the way out.
+  // The blocks run in one shell, as a reader pastes them one after another. A failed command stops
+  // the run, and the trap stops whatever it started in the background.
   const script = ['set -eo pipefail', "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT", ...blocks].join(
     '\n',
   );

@@ -1,7 +1,7 @@
 /**
- * Several replicas on one PostgreSQL database, each a separate `vpcep-connect start` process: identical
- * creates spread across them make one endpoint, and the status sync survives a replica killed in the
- * middle of a batch without two replicas ever checking one connection at once.
+ * Tests several replicas on one PostgreSQL database, each a separate `vpcep-connect start` process.
+ * Identical creates spread across them make one endpoint. The status sync survives a replica killed in
+ * the middle of a batch, and two replicas never check one connection at once.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -25,7 +25,7 @@ export async function seedDemoWorkspace(db: Kysely<Database>, now: number): Prom
   });
 }
 
-/** The platform's cloud settings when the simulator at `url` stands in for IAM and VPCEP. */
+/** The platform's cloud settings when the simulator at `url` replaces IAM and VPCEP. */
 export function simulatorCloudSettings(url: string): CloudSettings {
   return {
     iamEndpoint: url,

@@ -33,7 +33,7 @@ export interface RunningService {
   /** Base URL of the API, such as http://127.0.0.1:8080. */
   url: string;
   app: FastifyInstance;
-  /** Present when the simulator stands in for IAM and VPCEP. */
+  /** Present when the simulator replaces IAM and VPCEP. */
   simulator?: RunningSimulator;
   close(): Promise<void>;
 }
@@ -212,12 +212,12 @@ async function listen(app: FastifyInstance, config: Config): Promise<void> {
   }
 }
 
-/** A lease owner name unique to this process, readable in the database: host, pid and a random part. */
+/** Returns a lease owner name unique to this process and readable in the database: host, pid and a random part. */
 function processId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** A wildcard listen address is reachable as loopback; URLs printed for people use that. */
+/** Returns the host to print in URLs: loopback for a wildcard listen address, which is reachable there. */
 export function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;

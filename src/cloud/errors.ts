@@ -3,7 +3,7 @@
 export type CloudService = 'iam' | 'vpcep';
 
 /**
- * - `http`: the upstream answered with a non-2xx status (see `httpStatus` and `code`);
+ * - `http`: the upstream returned a non-2xx status (see `httpStatus` and `code`);
  * - `timeout`: no connection or no complete response within the configured time;
  * - `unreachable`: the connection was refused, reset or dropped before a response arrived;
  * - `invalid-response`: a 2xx response whose body could not be read as the expected JSON.

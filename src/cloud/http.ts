@@ -136,8 +136,8 @@ export class CloudTransport {
   /**
    * Sends a request and hands the 2xx response to `read`, which maps the body to a domain value. A
    * `ResponseShapeError` from `read` becomes a `CloudError` of kind `invalid-response`. Throttled and failed
-   * calls are sent again as the retry policy allows; the error thrown is the last attempt's, and its message
-   * gives the number of attempts when there was more than one. That final failure is logged at warn.
+   * calls are sent again as the retry policy allows. The error thrown is the last attempt's. When there
+   * was more than one attempt, its message gives their number. That final failure is logged at warn.
    */
   async send<T>(request: CloudRequest, read: (response: CloudResponse) => T): Promise<T> {
     const url = this.#buildUrl(request);

@@ -3,7 +3,7 @@
  * folder implement them; tests drive those clients against the simulator over loopback.
  */
 
-/** What IAM says about a validated user token. */
+/** The identity and scope that IAM returns for a validated user token. */
 export interface TokenInfo {
   userId: string;
   userName: string;
@@ -80,7 +80,7 @@ export interface EndpointQuota {
 }
 
 /**
- * VPCEP as the platform's service account sees it. Every call runs in the platform's own project, whose
+ * VPCEP as called by the platform's service account. Every call runs in the platform's own project, whose
  * id the implementation holds; the customer's project id never appears here.
  */
 export interface VpcepClient {

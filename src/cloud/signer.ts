@@ -86,8 +86,8 @@ export function canonicalQueryString(query: Array<[string, string]>): string {
 
 /**
  * Builds the canonical request. Header names are sorted by UTF-16 code units for both the header block
- * and `SignedHeaders`; Huawei's Node signer sorts the block with `localeCompare`, which differs only for
- * names that differ by `-` against `_` at the same position, and no header this project signs does.
+ * and `SignedHeaders`. Huawei's Node signer sorts the block with `localeCompare`, which differs only for
+ * names that differ by `-` against `_` at the same position. No header this project signs does.
  */
 export function canonicalRequest(parts: CanonicalParts): string {
   const headers = [...parts.headers]

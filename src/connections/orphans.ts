@@ -38,8 +38,8 @@ export async function sweepOrphans(deps: WorkflowDeps, limiter: RateLimiter): Pr
 
 /**
  * An endpoint is an orphan when its connection does not exist or is deleted. It is one too when the
- * connection is active, records another endpoint, and no process holds its lease; a held lease means a
- * replacement may be about to record this endpoint. Reserved rows are left to the reservation cleanup,
+ * connection is active, records another endpoint, and no process holds its lease. A held lease means
+ * a replacement may be about to record this endpoint. Reserved rows are left to the reservation cleanup,
  * which adopts or deletes their endpoints.
  */
 function isOrphan(endpoint: Endpoint, connection: Connection | undefined, now: number): boolean {

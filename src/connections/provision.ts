@@ -1,7 +1,7 @@
 /**
- * Provisions the endpoint of a connection whose lease the caller holds: adopts an endpoint that already
- * carries the connection's tag (left by an attempt that crashed or lost its response) or creates one,
- * waits until it leaves `creating`, and commits it to the row. The lease is renewed while this runs, so
+ * Provisions the endpoint of a connection whose lease the caller holds. It adopts an endpoint that
+ * already carries the connection's tag, left by an attempt that crashed or lost its response, or creates
+ * one. Then it waits until the endpoint leaves `creating` and commits it to the row. The lease is renewed while this runs, so
  * another process takes the row over only if this one dies.
  */
 import { CloudError } from '../cloud/errors.ts';

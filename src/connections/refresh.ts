@@ -18,7 +18,7 @@ export interface RefreshOptions {
 }
 
 /**
- * Returns the connection with its endpoint status read now. An endpoint that VPCEP no longer knows is
+ * Returns the connection with its endpoint status read now. An endpoint for which VPCEP returns 404 is
  * recorded as `deleted`.
  */
 export async function refreshConnection(

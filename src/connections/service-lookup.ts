@@ -1,5 +1,5 @@
 /**
- * Resolves the endpoint service a request names, and says precisely what is wrong when it cannot:
+ * Resolves the endpoint service a request names, and reports precisely what is wrong when it cannot:
  * a malformed name, a name from another region, no such service (by name or by id), a name and an id
  * that disagree, or a service that endpoints cannot connect to.
  */

@@ -1,5 +1,5 @@
 /**
- * What each endpoint status means for the lifecycle: when the status sync reads the endpoint again, and
+ * The lifecycle meaning of each endpoint status: when the status sync reads the endpoint again, and
  * which statuses need a new endpoint on the next create.
  *
  * Statuses a connection can show:

@@ -2,8 +2,8 @@
  * The background status sync. Each pass claims a batch of rows that need work, under a lease so that
  * replicas running the sync at once never work on the same row, and for each:
  *
- * - an active connection whose `next_check_at` has come: re-read its endpoint and store the status; an
- *   endpoint left `pendingAcceptance` past the pending window is deleted and the connection `expired`;
+ * - an active connection whose `next_check_at` has come: re-read its endpoint and store the status. An
+ *   endpoint left `pendingAcceptance` past the pending window is deleted, and its connection `expired`.
  * - a reservation whose creating process died: adopt the endpoint tagged with its id, or release it.
  *
  * Some passes also sweep the VPC for tagged endpoints that no connection records. VPCEP calls are spread

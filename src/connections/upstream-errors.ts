@@ -1,5 +1,5 @@
 /**
- * Translates CloudError from IAM and VPCEP into API errors that say which upstream failed and how:
+ * Translates CloudError from IAM and VPCEP into API errors that name the upstream that failed and how:
  * unreachable is 503, a timeout 504, anything else 502. The upstream request id is kept in the message
  * because it is what the cloud provider's support asks for.
  */

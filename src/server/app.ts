@@ -60,8 +60,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The onResponse hook below writes the one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    // Fastify answers an undecodable path or an over-long path parameter before any hook runs; this
-    // gives those answers the API's error body and request id.
+    // Fastify rejects an undecodable path or an over-long path parameter before any hook runs, so this
+    // gives those responses the API's error body and request id.
     frameworkErrors: (error, request, reply) => {
       reply.header('X-Request-Id', request.id);
       const status =
@@ -75,7 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  // Every body of this API is JSON; a text/plain body is answered 415 instead of failing validation.
+  // Every body of this API is JSON, so a text/plain body gets 415 instead of failing validation.
   app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorBodySchema);
 

@@ -1,8 +1,8 @@
 /**
  * Renders every failure as `{"error_code", "error_msg"}` with the true HTTP status. Catalogue errors
- * pass through; Fastify's own 4xx errors (bad JSON, wrong content type, oversized body, schema
- * validation) become `invalidRequest` with their status; anything else is a 500 whose details go to the
- * log, not to the caller.
+ * pass through. Fastify's own 4xx errors (bad JSON, wrong content type, oversized body, schema
+ * validation) get catalogue codes with their status. Anything else is a 500 whose details go to the log,
+ * not to the caller.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError, ERROR_CATALOGUE } from '../errors.ts';

@@ -84,7 +84,7 @@ function describeIssue(
       return `${label} "${field}" must be at most ${params.limit}`;
     case 'pattern':
       return `${label} "${field}" has an invalid format`;
-    // `boolean` and `anyOf` repeat what the branch errors already said.
+    // `boolean` and `anyOf` repeat what the branch errors already reported.
     case 'boolean':
     case 'anyOf':
       return undefined;

@@ -18,7 +18,7 @@ export interface FaultRule {
   message?: string;
   /** Whether to respond with 429 `EndPoint.0022` instead of handling the call. */
   throttle?: boolean;
-  /** Whether to run the handler, so that the state changes, and then destroy the socket without answering. */
+  /** Whether to run the handler, so that the state changes, and then destroy the socket without a response. */
   dropResponse?: boolean;
   /** Whether to never respond. The socket is destroyed when the app closes. */
   hang?: boolean;

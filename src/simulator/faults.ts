@@ -8,7 +8,7 @@
  *
  * The control API under `/_simulator/faults` sets the same plan from another process, such as `npm run sim`.
  * It has no authentication, so anyone who can reach the port can break the simulator. The simulator listens on
- * 127.0.0.1 unless `HOST` (or the `host` option) says otherwise; do not expose it on a shared network.
+ * 127.0.0.1 unless `HOST` (or the `host` option) sets another address; do not expose it on a shared network.
  */
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';

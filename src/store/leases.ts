@@ -1,7 +1,7 @@
 /**
  * Leases on connection rows. A process that works on a row (creating or replacing its endpoint, checking
- * its status) first holds the row's lease: `lease_owner` names the process and `lease_until` says until
- * when. A lease whose time has passed is free, so the rows of a process that died are taken over by
+ * its status) first holds the row's lease: `lease_owner` names the process and `lease_until` is when
+ * the lease ends. A lease whose time has passed is free, so the rows of a process that died are taken over by
  * another once its lease runs out. Each claim is one conditional UPDATE, so of two processes claiming the
  * same row only one succeeds, on SQLite and on PostgreSQL alike.
  */
@@ -14,7 +14,7 @@ export interface Lease {
   until: number;
 }
 
-/** Extends a lease the caller holds. Returns false when it no longer holds it. */
+/** Extends the caller's lease. Returns false when the caller is no longer the lease owner. */
 export async function renewLease(db: DatabaseHandle, id: string, lease: Lease): Promise<boolean> {
   const result = await db
     .updateTable('connections')

@@ -31,7 +31,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, logger?: StoreLogger):
 
 /**
  * Returns the PostgreSQL schema that unqualified names resolve to, or undefined on SQLite. Kysely looks
- * for its bookkeeping tables across every schema unless told which one, so without this a database with
+ * for its bookkeeping tables across every schema unless given one, so without this a database with
  * a second vpcep-connect schema would find that schema's tables and skip creating its own.
  */
 async function currentPostgresSchema<DB>(db: Kysely<DB>): Promise<string | undefined> {

@@ -21,7 +21,7 @@ export interface TestSchema {
 
 let reachability: Promise<string | undefined> | undefined;
 
-/** Returns undefined when the server answers, otherwise why it could not be reached. */
+/** Returns undefined when the server accepts a query, otherwise why it could not be reached. */
 export function postgresUnavailableReason(): Promise<string | undefined> {
   reachability ??= probe();
   return reachability;

@@ -26,8 +26,8 @@ export function registerMonitoring(app: FastifyInstance, options: MonitoringOpti
         await sql`select 1`.execute(options.db);
         return { status: 'ok' };
       } catch (error) {
-        reply.log.error({ err: error }, 'health check failed: the database does not answer');
-        return sendError(reply, apiError('internal', 'The database does not answer; see the service log.'));
+        reply.log.error({ err: error }, 'health check failed: the database query failed');
+        return sendError(reply, apiError('internal', 'The database query failed; see the service log.'));
       }
     },
   );
